@@ -1,0 +1,178 @@
+# dumpbox: one flat Makefile, no recursion.
+#
+#   make [defconfig | x86_64_defconfig | s390x_defconfig | tiny_defconfig]
+#   make menuconfig | oldconfig | allnoconfig | allyesconfig | savedefconfig
+#   make              build ./dumpbox (runs defconfig first if unconfigured)
+#   make check        install what is missing, build, run every test
+#   make demo         install what is missing, build, crash a kernel, read it
+#   make fuzz | bench | clean | distclean
+#
+# O=DIR builds out of tree (.config, generated/, objects and the binary go
+# to DIR). V=1 shows the commands.
+
+SRC := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+O ?= .
+override O := $(patsubst %/,%,$(O))
+CONFIG := $(O)/.config
+GEN := $(O)/generated
+OBJ := $(O)/obj
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Goals that configure or clean must not read (or try to remake) what a
+# configuration generates.
+NOBUILD_GOALS := defconfig %_defconfig menuconfig oldconfig olddefconfig \
+	allnoconfig allyesconfig savedefconfig clean distclean deps check demo fuzz bench kconfig-prep
+BUILDING := $(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all)
+CONFIGURED := $(wildcard $(CONFIG))
+
+-include $(CONFIG)
+unquote = $(patsubst "%",%,$(1))
+CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILE))
+HOSTCC ?= gcc
+CC := $(CROSS_COMPILE)gcc
+# The architecture we build for is the compiler's, not the host's.
+ARCH := $(firstword $(subst -, ,$(shell $(CC) -dumpmachine 2>/dev/null)))
+
+CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wformat=2 -Wshadow -Wvla \
+	-ffunction-sections -fdata-sections -fno-strict-aliasing \
+	$(if $(CONFIG_DEBUG),-g) $(call unquote,$(CONFIG_EXTRA_CFLAGS)) $(EXTRA_CFLAGS)
+CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -I$(O) -I$(SRC)/lib
+LDFLAGS := -Wl,--gc-sections $(if $(CONFIG_DEBUG),,-s)
+LDLIBS := -lelf -lz -lpthread
+
+ifeq ($(CONFIG_STATIC),y)
+# scripts/sysroot makes (once, cached) a musl sysroot from Debian's
+# packages for $(ARCH): musl's libc.a and the static libraries we link.
+ifneq ($(and $(BUILDING),$(CONFIGURED)),)
+include $(GEN)/toolchain.mk
+endif
+CC += -specs $(SYSROOT)/musl.specs
+CPPFLAGS += -isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/$(ARCH)-linux-gnu
+LDFLAGS += -static -L$(SYSROOT)/usr/lib/$(ARCH)-linux-gnu
+endif
+
+KCONFIG_ENV := KCONFIG_CONFIG=.config \
+	KCONFIG_AUTOHEADER=generated/autoconf.h \
+	KCONFIG_AUTOCONFIG=include/config/auto.conf \
+	KCONFIG_TRISTATE=include/config/tristate.conf
+KCONF = cd $(O) && $(KCONFIG_ENV) kconfig-conf
+
+LIB_SRCS := $(filter-out $(SRC)/lib/appletlib.c $(SRC)/lib/%_test.c,$(wildcard $(SRC)/lib/*.c))
+ifneq ($(and $(BUILDING),$(CONFIGURED)),)
+include $(GEN)/applets.mk
+endif
+LIB_OBJS := $(patsubst $(SRC)/%.c,$(OBJ)/%.o,$(LIB_SRCS))
+APPLET_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(APPLET_SRCS))
+
+.PHONY: all defconfig menuconfig oldconfig olddefconfig allnoconfig allyesconfig \
+	savedefconfig check demo fuzz bench clean distclean deps unit FORCE
+
+ifeq ($(CONFIGURED),)
+# Building without a configuration configures with the defaults first.
+all:
+	$(Q)$(MAKE) --no-print-directory -f $(SRC)/Makefile O=$(O) defconfig
+	$(Q)$(MAKE) --no-print-directory -f $(SRC)/Makefile O=$(O) all
+else
+all: $(O)/dumpbox
+endif
+
+# ---- configuration ------------------------------------------------------
+
+$(GEN)/Kconfig.applets: $(wildcard $(SRC)/applets/*.c) $(SRC)/scripts/gen-applets
+	$(Q)$(SRC)/scripts/gen-applets $(SRC) $(O)
+
+kconfig-prep: $(GEN)/Kconfig.applets
+	$(Q)mkdir -p $(O)/include/config
+	$(Q)command -v kconfig-conf >/dev/null || { \
+		echo "kconfig-conf is missing: run scripts/deps (or apt-get install kconfig-frontends)" >&2; exit 1; }
+.PHONY: kconfig-prep
+
+defconfig: kconfig-prep
+	$(Q)$(KCONF) --defconfig=$(SRC)/configs/defconfig $(SRC)/Kconfig >/dev/null
+	@echo "configured from configs/defconfig"
+
+# A defconfig whose text says "# base: allnoconfig" lists what is on, not
+# what is off: it starts from allnoconfig (Linux's KCONFIG_ALLCONFIG).
+%_defconfig: kconfig-prep
+	$(Q)test -f $(SRC)/configs/$@ || { echo "no such configuration: configs/$@" >&2; exit 1; }
+	$(Q)if grep -q '^# base: allnoconfig' $(SRC)/configs/$@; then \
+		cd $(O) && KCONFIG_ALLCONFIG=$(SRC)/configs/$@ $(KCONFIG_ENV) kconfig-conf --allnoconfig $(SRC)/Kconfig >/dev/null; \
+	else \
+		$(KCONF) --defconfig=$(SRC)/configs/$@ $(SRC)/Kconfig >/dev/null; \
+	fi
+	@echo "configured from configs/$@"
+
+allnoconfig allyesconfig olddefconfig: kconfig-prep
+	$(Q)$(KCONF) --$@ $(SRC)/Kconfig >/dev/null
+	@echo "configured: $@"
+
+oldconfig: kconfig-prep
+	$(Q)$(KCONF) --oldconfig $(SRC)/Kconfig
+
+menuconfig: kconfig-prep
+	$(Q)command -v kconfig-mconf >/dev/null || { echo "kconfig-mconf is missing: apt-get install kconfig-frontends" >&2; exit 1; }
+	$(Q)cd $(O) && $(KCONFIG_ENV) kconfig-mconf $(SRC)/Kconfig
+
+savedefconfig: kconfig-prep
+	$(Q)$(KCONF) --savedefconfig=defconfig $(SRC)/Kconfig
+	@echo "wrote $(O)/defconfig"
+
+$(GEN)/autoconf.h: $(CONFIG) $(SRC)/Kconfig $(GEN)/Kconfig.applets | kconfig-prep
+	$(Q)$(KCONF) --silentoldconfig $(SRC)/Kconfig
+
+$(GEN)/applets.mk: $(CONFIG) $(wildcard $(SRC)/applets/*.c) $(SRC)/scripts/gen-applets
+	$(Q)$(SRC)/scripts/gen-applets $(SRC) $(O) $(CONFIG)
+
+$(GEN)/applets.h: $(GEN)/applets.mk
+
+$(GEN)/toolchain.mk: $(CONFIG) $(SRC)/scripts/sysroot
+	$(Q)mkdir -p $(GEN)
+	$(Q)test -n "$(ARCH)" || { echo "no working compiler '$(CC)'" >&2; exit 1; }
+	$(Q)root=$$($(SRC)/scripts/sysroot $(ARCH)) && echo "SYSROOT := $$root" > $@.tmp && mv $@.tmp $@
+
+# ---- the binary ---------------------------------------------------------
+
+GEN_HEADERS := $(GEN)/autoconf.h $(GEN)/applets.h $(if $(filter y,$(CONFIG_STATIC)),$(GEN)/toolchain.mk)
+
+$(OBJ)/%.o: $(SRC)/%.c $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $*.c")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/libdumpbox.a: $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $(notdir $@)")
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+$(O)/dumpbox: $(OBJ)/lib/appletlib.o $(APPLET_OBJS) $(OBJ)/libdumpbox.a
+	@$(if $(Q),echo "  LD      dumpbox")
+	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
+
+-include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d) $(OBJ)/lib/appletlib.d
+
+# ---- tests, demo --------------------------------------------------------
+
+deps:
+	$(Q)$(SRC)/scripts/deps
+
+check: deps
+	$(Q)$(SRC)/tests/run
+
+demo: deps
+	$(Q)$(SRC)/scripts/demo
+
+fuzz: deps
+	$(Q)$(SRC)/tests/fuzz/run --seconds=$${FUZZ_SECONDS:-300}
+
+bench: deps
+	$(Q)$(SRC)/bench/run
+
+clean:
+	rm -rf $(OBJ) $(O)/dumpbox $(O)/dumpbox.tmp $(O)/build
+
+distclean: clean
+	rm -rf $(GEN) $(O)/include $(CONFIG) $(CONFIG).old

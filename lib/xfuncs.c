@@ -1,0 +1,211 @@
+/* Error reporting and checked wrappers. A dump tool that ignores one
+ * failed write or fsync reports success for a dump that is not there, so
+ * every path to the disk goes through these. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dumpbox.h"
+
+const char *applet_name = "dumpbox";
+
+void vwarnmsg(const char *fmt, va_list ap)
+{
+	int err = errno;
+	size_t n = strlen(fmt);
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", applet_name);
+	vfprintf(stderr, fmt, ap);
+	if (n && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(err));
+	fputc('\n', stderr);
+	errno = err;
+}
+
+void warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnmsg(fmt, ap);
+	va_end(ap);
+}
+
+void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnmsg(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnmsg(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", applet_name);
+	exit(EXIT_USAGE);
+}
+
+static void *check_alloc(void *p, size_t n)
+{
+	if (!p && n)
+		die(EXIT_DAMAGED, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xmalloc(size_t n)
+{
+	return check_alloc(malloc(n), n);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	return check_alloc(calloc(n, size), n * size);
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	return check_alloc(realloc(p, n), n);
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int pread_full(int fd, void *buf, size_t len, uint64_t off, size_t *got)
+{
+	char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, p + done, len - done, (off_t)(off + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (got)
+				*got = done;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (got)
+		*got = done;
+	else if (done < len) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int xopen(const char *path, int flags, mode_t mode)
+{
+	int fd = open(path, flags | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		die(EXIT_DAMAGED, "cannot open %s:", path);
+	return fd;
+}
+
+void xwrite_all(int fd, const void *buf, size_t len, const char *what)
+{
+	if (write_all(fd, buf, len) < 0)
+		die(EXIT_DAMAGED, "write to %s failed:", what);
+}
+
+void xfsync(int fd, const char *what)
+{
+	/* fsync on a pipe or terminal has nothing to flush: not an error. */
+	if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
+		die(EXIT_DAMAGED, "fsync of %s failed:", what);
+}
+
+void xclose(int fd, const char *what)
+{
+	if (close(fd) < 0 && errno != EINTR)
+		die(EXIT_DAMAGED, "close of %s failed:", what);
+}
+
+int finish_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warnmsg("write to standard output failed:");
+		return status ? status : EXIT_DAMAGED;
+	}
+	return status;
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
