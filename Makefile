@@ -156,6 +156,17 @@ $(O)/dumpbox: $(OBJ)/lib/appletlib.o $(APPLET_OBJS) $(OBJ)/libdumpbox.a
 
 # ---- tests, demo --------------------------------------------------------
 
+# C unit tests: every lib/NAME_test.c is a cmocka program linked with the
+# library. cmocka is a shared library only, so these need a host build
+# (make O=build/host host_defconfig).
+UNIT_TESTS := $(patsubst $(SRC)/lib/%_test.c,$(O)/unit/%_test,$(wildcard $(SRC)/lib/*_test.c))
+unit: $(UNIT_TESTS)
+$(O)/unit/%_test: $(SRC)/lib/%_test.c $(OBJ)/libdumpbox.a $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $*_test.c")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(OBJ)/libdumpbox.a $(LDLIBS) -lcmocka
+-include $(UNIT_TESTS:=.d)
+
 deps:
 	$(Q)$(SRC)/scripts/deps
 
@@ -172,7 +183,7 @@ bench: deps
 	$(Q)$(SRC)/bench/run
 
 clean:
-	rm -rf $(OBJ) $(O)/dumpbox $(O)/dumpbox.tmp $(O)/build
+	rm -rf $(OBJ) $(O)/unit $(O)/dumpbox $(O)/dumpbox.tmp $(O)/build
 
 distclean: clean
 	rm -rf $(GEN) $(O)/include $(CONFIG) $(CONFIG).old

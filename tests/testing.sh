@@ -1,0 +1,91 @@
+# The applet test harness, in BusyBox's and toybox's style. Each
+# tests/APPLET.test is a shell script sourced by tests/run; it calls
+#
+#   testing "name" "command" "expected stdout" "input file" "stdin"
+#
+# The command runs in sh -c, in a scratch directory that is the test's own,
+# with the applets on PATH (links to the dumpbox under test, $DUMPBOX).
+# "input file" is written to ./input first; "stdin" is fed to the command.
+# Expected output and both inputs are printf %b strings ("\n" is a newline).
+# To check an exit status, end the command with "; echo \$?".
+#
+#   optional CONFIG_X [CONFIG_Y...]   skip the tests that follow unless the
+#                                     build under test enabled them
+#   optional                          (no arguments) stop skipping
+#   skip_unless COMMAND MESSAGE       skip what follows without COMMAND
+#   testcheck "name" COMMAND...       a test that passes when COMMAND (run
+#                                     in the current shell) succeeds
+#
+# Results are appended to $RESULTS as "PASS name" / "FAIL name" /
+# "SKIP name" lines; tests/run counts them.
+
+: "${DUMPBOX:?tests must be run through tests/run}"
+: "${RESULTS:?tests must be run through tests/run}"
+
+SKIPPING=
+_testdir=$(mktemp -d "${TMPDIR:-/tmp}/dumpbox-test.XXXXXX")
+trap 'rm -rf "$_testdir"' EXIT
+
+optional() {
+	SKIPPING=
+	for opt in "$@"; do
+		grep -q "^$opt=y\$" "$DUMPBOX_CONFIG" || SKIPPING="$opt is not enabled"
+	done
+}
+
+skip_unless() {
+	if command -v "$1" >/dev/null 2>&1; then
+		SKIPPING=
+	else
+		SKIPPING=$2
+	fi
+}
+
+_record() {
+	echo "$1 $2" >> "$RESULTS"
+	case $1 in
+	PASS) [ -n "${VERBOSE:-}" ] && echo "PASS: $2" ;;
+	FAIL) echo "FAIL: $2" ;;
+	SKIP) echo "SKIP: $2 ($SKIPPING)" ;;
+	esac
+	return 0
+}
+
+testing() {
+	if [ $# -ne 5 ]; then
+		_record FAIL "$1 (testing takes 5 arguments, got $#)"
+		return
+	fi
+	if [ -n "$SKIPPING" ]; then
+		_record SKIP "$1"
+		return
+	fi
+	d=$_testdir/t
+	rm -rf "$d" && mkdir -p "$d"
+	printf '%b' "$4" > "$d/input"
+	printf '%b' "$3" > "$d/expected"
+	printf '%b' "$5" | (cd "$d" && PATH="$TESTBIN:$PATH" sh -c "$2") > "$d/actual" 2> "$d/stderr"
+	if cmp -s "$d/expected" "$d/actual"; then
+		_record PASS "$1"
+	else
+		_record FAIL "$1"
+		echo "  command: $2"
+		diff -u "$d/expected" "$d/actual" | sed 's/^/  /' | head -n 40
+		sed 's/^/  stderr: /' "$d/stderr" | head -n 10
+	fi
+}
+
+testcheck() {
+	name=$1
+	shift
+	if [ -n "$SKIPPING" ]; then
+		_record SKIP "$name"
+		return
+	fi
+	if (PATH="$TESTBIN:$PATH" "$@") > "$_testdir/out" 2>&1; then
+		_record PASS "$name"
+	else
+		_record FAIL "$name"
+		sed 's/^/  /' "$_testdir/out" | tail -n 30
+	fi
+}
