@@ -122,10 +122,13 @@ savedefconfig: kconfig-prep
 	$(Q)$(KCONF) --savedefconfig=defconfig $(SRC)/Kconfig
 	@echo "wrote $(O)/defconfig"
 
+# New options (an applet just added) take their defaults, as BusyBox's
+# build does, instead of stopping the build to ask.
 $(GEN)/autoconf.h: $(CONFIG) $(SRC)/Kconfig $(GEN)/Kconfig.applets | kconfig-prep
-	$(Q)$(KCONF) --silentoldconfig $(SRC)/Kconfig
+	$(Q)$(KCONF) --olddefconfig $(SRC)/Kconfig >/dev/null
+	$(Q)$(KCONF) --silentoldconfig $(SRC)/Kconfig </dev/null
 
-$(GEN)/applets.mk: $(CONFIG) $(wildcard $(SRC)/applets/*.c) $(SRC)/scripts/gen-applets
+$(GEN)/applets.mk: $(CONFIG) $(GEN)/autoconf.h $(wildcard $(SRC)/applets/*.c) $(SRC)/scripts/gen-applets
 	$(Q)$(SRC)/scripts/gen-applets $(SRC) $(O) $(CONFIG)
 
 $(GEN)/applets.h: $(GEN)/applets.mk

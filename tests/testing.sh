@@ -5,7 +5,8 @@
 #
 # The command runs in sh -c, in a scratch directory that is the test's own,
 # with the applets on PATH (links to the dumpbox under test, $DUMPBOX).
-# "input file" is written to ./input first; "stdin" is fed to the command.
+# "input file" is written to ./input first (when not empty); "stdin" is
+# fed to the command. The directory holds nothing else.
 # Expected output and both inputs are printf %b strings ("\n" is a newline).
 # To check an exit status, end the command with "; echo \$?".
 #
@@ -60,18 +61,19 @@ testing() {
 		_record SKIP "$1"
 		return
 	fi
-	d=$_testdir/t
-	rm -rf "$d" && mkdir -p "$d"
+	d=$_testdir/t h=$_testdir/h
+	rm -rf "$d" "$h" && mkdir -p "$d" "$h"
 	printf '%b' "$4" > "$d/input"
-	printf '%b' "$3" > "$d/expected"
-	printf '%b' "$5" | (cd "$d" && PATH="$TESTBIN:$PATH" sh -c "$2") > "$d/actual" 2> "$d/stderr"
-	if cmp -s "$d/expected" "$d/actual"; then
+	[ -n "$4" ] || rm -f "$d/input"
+	printf '%b' "$3" > "$h/expected"
+	printf '%b' "$5" | (cd "$d" && PATH="$TESTBIN:$TOOLS:$PATH" sh -c "$2") > "$h/actual" 2> "$h/stderr"
+	if cmp -s "$h/expected" "$h/actual"; then
 		_record PASS "$1"
 	else
 		_record FAIL "$1"
 		echo "  command: $2"
-		diff -u "$d/expected" "$d/actual" | sed 's/^/  /' | head -n 40
-		sed 's/^/  stderr: /' "$d/stderr" | head -n 10
+		diff -u "$h/expected" "$h/actual" | sed 's/^/  /' | head -n 40
+		sed 's/^/  stderr: /' "$h/stderr" | head -n 10
 	fi
 }
 
@@ -82,7 +84,7 @@ testcheck() {
 		_record SKIP "$name"
 		return
 	fi
-	if (PATH="$TESTBIN:$PATH" "$@") > "$_testdir/out" 2>&1; then
+	if (PATH="$TESTBIN:$TOOLS:$PATH" "$@") > "$_testdir/out" 2>&1; then
 		_record PASS "$name"
 	else
 		_record FAIL "$name"
