@@ -5,6 +5,7 @@
 #   make              build ./dumpbox (runs defconfig first if unconfigured)
 #   make check        install what is missing, build, run every test
 #   make demo         install what is missing, build, crash a kernel, read it
+#   make initramfs    the dump kernel's initramfs ($(O)/initramfs.cpio.gz)
 #   make fuzz | bench | clean | distclean
 #
 # O=DIR builds out of tree (.config, generated/, objects and the binary go
@@ -70,13 +71,13 @@ LIB_OBJS := $(patsubst $(SRC)/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 APPLET_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(APPLET_SRCS))
 
 .PHONY: all defconfig menuconfig oldconfig olddefconfig allnoconfig allyesconfig \
-	savedefconfig check demo fuzz bench clean distclean deps unit FORCE
+	savedefconfig check demo fuzz bench clean distclean deps unit initramfs FORCE
 
 ifeq ($(CONFIGURED),)
 # Building without a configuration configures with the defaults first.
-all:
+all initramfs:
 	$(Q)$(MAKE) --no-print-directory -f $(SRC)/Makefile O=$(O) defconfig
-	$(Q)$(MAKE) --no-print-directory -f $(SRC)/Makefile O=$(O) all
+	$(Q)$(MAKE) --no-print-directory -f $(SRC)/Makefile O=$(O) $@
 else
 all: $(O)/dumpbox
 endif
@@ -170,6 +171,16 @@ $(O)/unit/%_test: $(SRC)/lib/%_test.c $(OBJ)/libdumpbox.a $(GEN_HEADERS)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(OBJ)/libdumpbox.a $(LDLIBS) -lcmocka
 -include $(UNIT_TESTS:=.d)
 
+# The dump kernel's initramfs, for the architecture of this build's
+# binary (scripts/mkinitramfs): KERNEL_MODULES=.../lib/modules/VERSION
+# picks the kernel (default: Debian's, from scripts/fetch-kernel).
+ifneq ($(CONFIGURED),)
+initramfs: $(O)/dumpbox
+	$(Q)$(SRC)/scripts/mkinitramfs --dumpbox $(O)/dumpbox --config $(CONFIG) \
+		--work $(O)/build/initramfs $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
+		$(if $(KERNEL_MODULES),--modules $(KERNEL_MODULES)) -o $(O)/initramfs.cpio.gz
+endif
+
 deps:
 	$(Q)$(SRC)/scripts/deps
 
@@ -186,7 +197,7 @@ bench: deps
 	$(Q)$(SRC)/bench/run
 
 clean:
-	rm -rf $(OBJ) $(O)/unit $(O)/dumpbox $(O)/dumpbox.tmp $(O)/build
+	rm -rf $(OBJ) $(O)/unit $(O)/dumpbox $(O)/dumpbox.tmp $(O)/build $(O)/initramfs.cpio.gz
 
 distclean: clean
 	rm -rf $(GEN) $(O)/include $(CONFIG) $(CONFIG).old

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "dumpbox.h"
 #include "vmcore.h"
 
@@ -34,6 +35,26 @@ static unsigned char *read_exact(struct vmcore *vc, uint64_t off, size_t len,
 	return buf;
 }
 
+/* A core needs no section headers, and QEMU's dump-guest-memory writes
+ * junk ones (e_shstrndx pointing at a string table of the wrong byte
+ * order). Hide them from libelf in our copy of the ELF header: e_shoff,
+ * e_shnum and e_shstrndx become 0, except that with PN_XNUM section 0
+ * holds the real program header count and stays (as the only section). */
+static void hide_sections(struct vmcore *vc)
+{
+	int is64 = vc->elfclass == ELFCLASS64;
+	unsigned char *h = vc->hdrbuf;
+	size_t shoff = is64 ? 40 : 32, shoff_len = is64 ? 8 : 4;
+	size_t phnum = is64 ? 56 : 44, shnum = is64 ? 60 : 48;
+
+	h[shnum] = h[shnum + 1] = 0;
+	h[shnum + 2] = h[shnum + 3] = 0;	/* e_shstrndx follows e_shnum */
+	if (vmcore_u16(vc, h + phnum) == PN_XNUM)
+		h[shnum + (vc->data == ELFDATA2MSB)] = 1;
+	else
+		memset(h + shoff, 0, shoff_len);
+}
+
 /* The headers: the ELF header, the program header table and, for cores
  * with more than 0xfffe segments, section header 0 that holds the real
  * count. Read once into one buffer that libelf parses with elf_memory(),
@@ -62,6 +83,7 @@ static int read_headers(struct vmcore *vc)
 	if (!vc->hdrbuf)
 		return EXIT_NOT_OURS;
 	vc->hdrlen = ehsize;
+	hide_sections(vc);
 	elf = elf_memory((char *)vc->hdrbuf, vc->hdrlen);
 	if (!elf || !gelf_getehdr(elf, &vc->ehdr)) {
 		if (elf)
@@ -84,7 +106,9 @@ static int read_headers(struct vmcore *vc)
 	phend = vc->ehdr.e_phoff;
 	if (vc->ehdr.e_phnum != PN_XNUM)
 		phend += (uint64_t)vc->ehdr.e_phnum * vc->ehdr.e_phentsize;
-	else if (vc->ehdr.e_shoff < ehsize || vc->ehdr.e_shentsize == 0 ||
+	else if (vc->ehdr.e_shoff < ehsize ||
+		 vc->ehdr.e_shentsize != (vc->elfclass == ELFCLASS64 ? sizeof(Elf64_Shdr)
+								      : sizeof(Elf32_Shdr)) ||
 		 vc->ehdr.e_shoff > VMCORE_MAX_HEADERS)
 		return fail(vc, EXIT_DAMAGED, "e_phnum is PN_XNUM but section header 0 is missing");
 	else
@@ -105,6 +129,7 @@ static int read_headers(struct vmcore *vc)
 			if (!vc->hdrbuf)
 				return EXIT_DAMAGED;
 			vc->hdrlen = (size_t)phend;
+			hide_sections(vc);
 		}
 		if (!vc->elf)
 			vc->elf = elf_memory((char *)vc->hdrbuf, vc->hdrlen);
@@ -138,10 +163,11 @@ static int read_segments(struct vmcore *vc)
 		if (end > vc->expected_size)
 			vc->expected_size = end;
 		if (ph.p_type == PT_NOTE) {
+			/* Compared before adding: a sum could wrap around. */
+			if (ph.p_filesz > VMCORE_MAX_NOTES - notes_total)
+				return fail(vc, EXIT_DAMAGED, "notes (%" PRIu64 " bytes and more) are "
+					    "absurdly large", (uint64_t)ph.p_filesz);
 			notes_total += ph.p_filesz;
-			if (notes_total > VMCORE_MAX_NOTES)
-				return fail(vc, EXIT_DAMAGED, "notes (%" PRIu64 " bytes) are absurdly large",
-					    notes_total);
 		} else if (ph.p_type == PT_LOAD) {
 			struct vmcore_segment *s = &vc->loads[vc->nloads++];
 
@@ -301,36 +327,20 @@ const char *vmcore_arch(const struct vmcore *vc)
 	}
 }
 
+/* The dumped machine's byte order, whatever the host's (lib/bytes.h). */
 uint16_t vmcore_u16(const struct vmcore *vc, const void *p)
 {
-	const unsigned char *b = p;
-
-	if (vc->data == ELFDATA2MSB)
-		return (uint16_t)(b[0] << 8 | b[1]);
-	return (uint16_t)(b[1] << 8 | b[0]);
+	return vc->data == ELFDATA2MSB ? get_be16(p) : get_le16(p);
 }
 
 uint32_t vmcore_u32(const struct vmcore *vc, const void *p)
 {
-	const unsigned char *b = p;
-
-	if (vc->data == ELFDATA2MSB)
-		return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-	return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+	return vc->data == ELFDATA2MSB ? get_be32(p) : get_le32(p);
 }
 
 uint64_t vmcore_u64(const struct vmcore *vc, const void *p)
 {
-	const unsigned char *b = p;
-	uint64_t hi = vmcore_u32(vc, b), lo = vmcore_u32(vc, b + 4);
-
-	if (vc->data == ELFDATA2LSB) {
-		uint64_t t = hi;
-
-		hi = lo;
-		lo = t;
-	}
-	return hi << 32 | lo;
+	return vc->data == ELFDATA2MSB ? get_be64(p) : get_le64(p);
 }
 
 size_t vmcore_ulong_size(const struct vmcore *vc)

@@ -1,0 +1,1064 @@
+/* diskprep: prepare a dump disk, and read a dump back from it. Both
+ * halves of what s390-tools does with `zipl -d` and `zgetdump`, for the
+ * zipl SCSI dump layout and for our own (docs/FORMAT.md). */
+//applet:diskprep
+//config:config DISKPREP
+//config:	bool "diskprep: prepare a dump disk, extract a dump from it"
+//config:	default y
+//config:	help
+//config:	  usage: diskprep COMMAND [OPTIONS] DEVICE
+//config:
+//config:	  Prepare a partition, disk or image file to receive a crash dump,
+//config:	  and copy the dump out again. Two layouts: dumpbox's own (default)
+//config:	  and zipl's SCSI dump layout (what `zipl -d` writes, for s390
+//config:	  zfcpdump; zgetdump reads it). docs/FORMAT.md describes both.
+//config:
+//config:	  Commands:
+//config:	    prep DEVICE       write a dump superblock on a partition or image
+//config:	                      file; on a whole disk without a partition table
+//config:	                      create one (GPT, or DOS with --mbr) with one
+//config:	                      dump partition first
+//config:	    prep --layout zipl DISK [PARTNO] --dump-tool KERNEL INITRD
+//config:	                      lay out what zipl -d writes for a SCSI dump
+//config:	                      partition (PARTNO, default 1; a disk without a
+//config:	                      table gets a DOS table with one partition)
+//config:	    info DEVICE       layout, superblock, state and dump metadata
+//config:	    check DEVICE      validate superblocks (and with --data, the dump's
+//config:	                      checksum)
+//config:	    extract DEVICE -o FILE
+//config:	                      copy the dump out (FILE "-": standard output),
+//config:	                      verifying its checksum; sparse where zero
+//config:	    clear DEVICE      mark an extracted dump disk EMPTY again
+//config:	    list              the dump disks of this machine
+//config:
+//config:	  Options:
+//config:	    --label L         prep: a label to find the disk by (LABEL=L)
+//config:	    --force           prep: overwrite filesystems, tables, dumps;
+//config:	                      extract: copy a dump that is not COMPLETE, or
+//config:	                      over an existing FILE; clear: an unextracted dump
+//config:	    --mbr, --gpt      prep: the partition table to create (GPT)
+//config:	    --no-table        prep: a whole disk without a table (superblock
+//config:	                      at byte 0, as on a partition)
+//config:	    --layout L        prep: dumpbox (default) or zipl
+//config:	    --dump-tool K I   prep --layout zipl: dump kernel and initramfs
+//config:	    --stage3 FILE     prep --layout zipl: s390-tools' stage3.bin loader
+//config:	    --parmline S      prep --layout zipl: extra kernel parameters
+//config:	    --log-size N      prep: bytes kept for the crashed kernel's log
+//config:	    --require-fit     prep: refuse when the dump area is smaller than
+//config:	                      this machine's memory (else a warning)
+//config:	    --meminfo FILE    read MemTotal from FILE, not /proc/meminfo
+//config:	    --data            check: also verify the dump's checksum
+//config:	    -o FILE           extract: where to write the dump
+//config:	    -q, --quiet       extract: no progress messages
+//config:	    --json            info, list: machine-readable output
+//config:	    --sysfs-root DIR  list: sysfs to scan (default /sys)
+//config:	    --dev-root DIR    list: where device nodes are (default /dev)
+//config:	    --help            this text
+//config:
+//config:	  Exit status: 0 success, 1 failed or damaged, 2 not a dump disk,
+//config:	  3 the dump is not complete, 64 usage error.
+//config:
+//config:config DISKPREP_TEST_HOOKS
+//config:	bool "Test hooks: write-trace recording and a test dump writer"
+//config:	default y
+//config:	depends on DISKPREP
+//config:	help
+//config:	  The power-loss tests need to record every write of the dump
+//config:	  protocol (DUMPBOX_WRITE_TRACE=FILE) and to write a dump onto a
+//config:	  prepared disk before the dump applet exists (the hidden command
+//config:	  `diskprep _write-dump DEVICE FILE`). Costs a few hundred bytes.
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <zlib.h>
+
+#include "dumpbox.h"
+#include "dumpdisk.h"
+#include "json.h"
+#include "ptable.h"
+#include "zipl.h"
+
+#define MIB (1024 * 1024ull)
+
+struct diskprep {
+	const char *cmd;
+	const char *dev;
+	const char *label;
+	const char *layout;
+	const char *kernel, *initrd, *stage3, *parmline;
+	const char *output;
+	const char *meminfo;
+	const char *sysfs_root, *dev_root;
+	const char *log_file;
+	uint64_t log_size;
+	uint32_t partno;
+	int force, mbr, gpt, no_table, require_fit, data, json, quiet, incomplete;
+};
+
+enum {
+	OPT_LABEL = 256, OPT_FORCE, OPT_MBR, OPT_GPT, OPT_LAYOUT, OPT_DUMP_TOOL, OPT_STAGE3,
+	OPT_PARMLINE, OPT_LOG_SIZE, OPT_REQUIRE_FIT, OPT_MEMINFO, OPT_DATA, OPT_JSON,
+	OPT_SYSFS_ROOT, OPT_DEV_ROOT, OPT_LOG, OPT_INCOMPLETE, OPT_NO_TABLE, OPT_HELP,
+};
+
+static const struct option longopts[] = {
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "mbr", no_argument, NULL, OPT_MBR },
+	{ "gpt", no_argument, NULL, OPT_GPT },
+	{ "no-table", no_argument, NULL, OPT_NO_TABLE },
+	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "dump-tool", required_argument, NULL, OPT_DUMP_TOOL },
+	{ "stage3", required_argument, NULL, OPT_STAGE3 },
+	{ "parmline", required_argument, NULL, OPT_PARMLINE },
+	{ "log-size", required_argument, NULL, OPT_LOG_SIZE },
+	{ "require-fit", no_argument, NULL, OPT_REQUIRE_FIT },
+	{ "meminfo", required_argument, NULL, OPT_MEMINFO },
+	{ "data", no_argument, NULL, OPT_DATA },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
+	{ "dev-root", required_argument, NULL, OPT_DEV_ROOT },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "incomplete", no_argument, NULL, OPT_INCOMPLETE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static double mib(uint64_t b)
+{
+	return (double)b / (double)MIB;
+}
+
+static const char *when(uint64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		return "unknown";
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	return buf;
+}
+
+/* ---- safety checks before writing ------------------------------------- */
+
+/* Is the device, or any partition or holder of it, mounted? Names the
+ * mount point in buf. */
+static int mounted(dev_t dev, char *buf, size_t len)
+{
+	char line[4096], sysdir[128], path[PATH_MAX];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		char mnt[2048];
+
+		if (sscanf(line, "%*d %*d %u:%u %*s %2047s", &maj, &min, mnt) != 3)
+			continue;
+		if (makedev(maj, min) == dev) {
+			snprintf(buf, len, "%.200s", mnt);
+			found = 1;
+			break;
+		}
+		/* A partition of this disk: /sys/dev/block/M:m/.. is the disk. */
+		snprintf(sysdir, sizeof(sysdir), "/sys/dev/block/%u:%u/partition", maj, min);
+		if (access(sysdir, F_OK) == 0) {
+			char devfile[160], want[32], got[64] = "";
+			FILE *d;
+
+			snprintf(devfile, sizeof(devfile), "/sys/dev/block/%u:%u/../dev", maj, min);
+			snprintf(want, sizeof(want), "%u:%u", major(dev), minor(dev));
+			d = fopen(devfile, "re");
+			if (d) {
+				if (fgets(got, sizeof(got), d))
+					got[strcspn(got, "\n")] = 0;
+				fclose(d);
+			}
+			if (strcmp(got, want) == 0) {
+				snprintf(buf, len, "%.200s (partition %u:%u)", mnt, maj, min);
+				found = 1;
+			}
+		}
+	}
+	fclose(f);
+	(void)path;
+	return found;
+}
+
+/* An image file may be mounted through a loop device. */
+static int file_mounted(const char *file, char *buf, size_t len)
+{
+	char real[PATH_MAX], p[PATH_MAX], back[PATH_MAX], devs[32];
+	FILE *f;
+
+	if (!realpath(file, real))
+		return 0;
+	for (int i = 0; i < 256; i++) {
+		unsigned maj, min;
+
+		snprintf(p, sizeof(p), "/sys/block/loop%d/loop/backing_file", i);
+		f = fopen(p, "re");
+		if (!f)
+			continue;
+		back[0] = 0;
+		if (fgets(back, sizeof(back), f))
+			back[strcspn(back, "\n")] = 0;
+		fclose(f);
+		if (strcmp(back, real) != 0)
+			continue;
+		snprintf(p, sizeof(p), "/sys/block/loop%d/dev", i);
+		f = fopen(p, "re");
+		if (!f)
+			continue;
+		if (fgets(devs, sizeof(devs), f) && sscanf(devs, "%u:%u", &maj, &min) == 2 &&
+		    mounted(makedev(maj, min), buf, len)) {
+			fclose(f);
+			return 1;
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+static int is_partition(dev_t dev)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/partition", major(dev), minor(dev));
+	return access(p, F_OK) == 0;
+}
+
+static uint64_t mem_total(const struct diskprep *ctx)
+{
+	const char *path = ctx->meminfo ? ctx->meminfo : "/proc/meminfo";
+	FILE *f = fopen(path, "re");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb * 1024;
+}
+
+static void check_fit(const struct diskprep *ctx, uint64_t capacity)
+{
+	uint64_t mem = mem_total(ctx);
+
+	if (!mem || capacity >= mem)
+		return;
+	if (ctx->require_fit)
+		die(EXIT_DAMAGED, "the dump area (%.1f MiB) is smaller than this machine's memory "
+		    "(%.1f MiB): %.1f MiB missing; refusing (--require-fit)", mib(capacity),
+		    mib(mem), mib(mem - capacity));
+	warnmsg("warning: the dump area (%.1f MiB) is smaller than this machine's memory "
+		"(%.1f MiB): %.1f MiB missing, a full dump of it will not fit", mib(capacity),
+		mib(mem), mib(mem - capacity));
+}
+
+static void *slurp(const char *path, size_t *len)
+{
+	int fd = xopen(path, O_RDONLY, 0);
+	struct stat st;
+	void *buf;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 30))
+		die(EXIT_DAMAGED, "%s: not a regular file of sensible size", path);
+	buf = xmalloc((size_t)st.st_size + 1);
+	if (pread_full(fd, buf, (size_t)st.st_size, 0, NULL) < 0)
+		die(EXIT_DAMAGED, "cannot read %s:", path);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return buf;
+}
+
+/* What a region holds that prep would destroy, as one message. Our own
+ * EMPTY or extracted dump disk does not count. Returns 1 if anything. */
+static int describe_contents(int fd, uint64_t base, uint64_t size, uint32_t sector,
+			     int ignore_table, char *msg, size_t len)
+{
+	struct probe_hit hits[PROBE_MAX_HITS];
+	int n = probe_signatures(fd, base, size, sector, hits, PROBE_MAX_HITS);
+	size_t used = 0;
+	int any = 0;
+
+	msg[0] = 0;
+	for (int i = 0; i < n; i++) {
+		if (strncmp(hits[i].what, "dumpbox", 7) == 0)
+			continue;
+		if (ignore_table && (strstr(hits[i].what, "GPT") || strstr(hits[i].what, "MBR") ||
+				     strstr(hits[i].what, "DOS") || strstr(hits[i].what, "zIPL")))
+			continue;
+		used += (size_t)snprintf(msg + used, used < len ? len - used : 0, "%s%s (at byte %" PRIu64 ")",
+					 any ? ", " : "", hits[i].what, hits[i].offset);
+		any = 1;
+	}
+	return any;
+}
+
+/* A dump disk already there: fine if EMPTY or extracted; else refuse
+ * (unless forced) and say what dump it holds. */
+static void refuse_unextracted(const struct diskprep *ctx, const char *path)
+{
+	struct dumpdisk d;
+	char t[64];
+	int rc = dumpdisk_open(&d, path, DUMPDISK_RDONLY);
+
+	if (d.layout != DUMPDISK_NONE && !ctx->force) {
+		if (rc == 0 && dumpdisk_may_overwrite(&d) < 0)
+			die(EXIT_DAMAGED, "%s holds a %s dump (%s layout, kernel %s, crashed %s) that "
+			    "was not extracted: run 'diskprep extract' first, or use --force",
+			    path, dumpdisk_state_name(d.info.state), dumpdisk_layout_name(d.layout),
+			    d.info.kernel_release[0] ? d.info.kernel_release : "unknown",
+			    when(d.info.crash_time, t, sizeof(t)));
+		if (rc == EXIT_DAMAGED)
+			die(EXIT_DAMAGED, "%s holds a damaged dump disk (%s): it may hold a dump; "
+			    "use --force to overwrite it", path, d.err);
+	}
+	dumpdisk_close(&d);
+}
+
+/* ---- prep --------------------------------------------------------------- */
+
+static void wipe(int fd, uint64_t off, uint64_t size, const char *path)
+{
+	/* Signatures live in the first and last MiB (filesystems, RAID,
+	 * GPT backups, LVM): clear both, so blkid finds only what we write. */
+	uint64_t n = size < MIB ? size : MIB;
+
+	if (zero_range(fd, off, n) < 0 || zero_range(fd, off + size - n, n) < 0)
+		die(EXIT_DAMAGED, "cannot wipe %s:", path);
+}
+
+static int cmd_prep(struct diskprep *ctx)
+{
+	const char *path = ctx->dev;
+	int zipl = ctx->layout && strcmp(ctx->layout, "zipl") == 0;
+	struct stat st;
+	uint64_t size, pstart = 0, psize;
+	uint32_t sector = 512, partno = 0;
+	char what[512], err[256], mnt[256];
+	struct ptable pt;
+	int fd, isblk, new_table = 0;
+
+	if (ctx->layout && !zipl && strcmp(ctx->layout, "dumpbox") != 0)
+		usage_error("unknown layout '%s' (dumpbox or zipl)", ctx->layout);
+	if (zipl && !ctx->kernel)
+		usage_error("--layout zipl needs --dump-tool KERNEL INITRD");
+	if (ctx->mbr && ctx->gpt)
+		usage_error("--mbr and --gpt exclude each other");
+	if (stat(path, &st) < 0)
+		die(EXIT_DAMAGED, "%s:", path);
+	isblk = S_ISBLK(st.st_mode);
+	if (!isblk && !S_ISREG(st.st_mode))
+		die(EXIT_NOT_OURS, "%s is neither a block device nor a regular file", path);
+	if (isblk && mounted(st.st_rdev, mnt, sizeof(mnt)))
+		die(EXIT_DAMAGED, "%s is mounted on %s: refusing to touch it", path, mnt);
+	if (!isblk && file_mounted(path, mnt, sizeof(mnt)))
+		die(EXIT_DAMAGED, "%s is in use through a loop device mounted on %s", path, mnt);
+	/* O_EXCL on a block device fails while anyone else holds it (a
+	 * mount we missed, swap, LVM, md). */
+	fd = open(path, O_RDWR | O_CLOEXEC | (isblk ? O_EXCL : 0));
+	if (fd < 0)
+		die(EXIT_DAMAGED, errno == EBUSY ? "%s is in use (busy):" : "cannot open %s:", path);
+	if (isblk) {
+		int ss = 512;
+
+		if (ioctl(fd, BLKGETSIZE64, &size) < 0)
+			die(EXIT_DAMAGED, "%s: cannot get its size:", path);
+		if (ioctl(fd, BLKSSZGET, &ss) == 0 && ss >= 512 && ss <= 4096)
+			sector = (uint32_t)ss;
+	} else {
+		size = (uint64_t)st.st_size;
+	}
+	refuse_unextracted(ctx, path);
+	if (ptable_read(fd, size, sector, &pt, err, sizeof(err)) < 0 && !ctx->force)
+		die(EXIT_DAMAGED, "%s: %s; use --force to overwrite it", path, err);
+
+	/* A whole disk gets a table; a partition, an image file, or a
+	 * device that already is one of our dump partitions does not. */
+	struct dumpdisk old;
+	int ours_at_0 = dumpdisk_open(&old, path, DUMPDISK_RDONLY) != EXIT_NOT_OURS &&
+			old.layout == DUMPDISK_OURS && old.region_start == 0;
+
+	dumpdisk_close(&old);
+	int want_table = zipl || ctx->partno || ctx->mbr || ctx->gpt ||
+			 (isblk && !is_partition(st.st_rdev) && !ours_at_0 && !ctx->no_table);
+
+	if (ctx->no_table && (zipl || ctx->partno || ctx->mbr || ctx->gpt))
+		usage_error("--no-table excludes --layout zipl, PARTNO, --mbr and --gpt");
+
+	if (want_table && pt.kind != PTABLE_NONE && (ctx->partno || (zipl && !ctx->force))) {
+		/* Use the partition asked for, in the table that is there. */
+		uint32_t want = ctx->partno ? ctx->partno : 1;
+
+		for (size_t i = 0; i < pt.nparts; i++)
+			if (pt.parts[i].number == want) {
+				pstart = pt.parts[i].start;
+				psize = pt.parts[i].size;
+				partno = want;
+			}
+		if (!partno)
+			die(EXIT_DAMAGED, "%s has no partition %u", path, want);
+		if (describe_contents(fd, pstart, psize, sector, 1, what, sizeof(what)) && !ctx->force)
+			die(EXIT_DAMAGED, "partition %u of %s holds: %s; use --force to overwrite it",
+			    partno, path, what);
+	} else if (want_table) {
+		/* A new table with one partition. A table that is there (or
+		 * anything else) needs --force, unless it is our own: one
+		 * dump partition (refuse_unextracted has looked inside). */
+		int ours = pt.nparts == 1 &&
+			   ((pt.kind == PTABLE_GPT &&
+			     memcmp(pt.parts[0].type_guid, ptable_dumpbox_type, 16) == 0) ||
+			    (pt.kind == PTABLE_DOS && pt.parts[0].dos_type == 0xda));
+
+		if (describe_contents(fd, 0, size, sector, ours, what, sizeof(what)) && !ctx->force)
+			die(EXIT_DAMAGED, "%s holds: %s; use --force to overwrite it", path, what);
+		if (ours && describe_contents(fd, pt.parts[0].start, pt.parts[0].size, sector, 0, what,
+					      sizeof(what)) && !ctx->force)
+			die(EXIT_DAMAGED, "partition 1 of %s holds: %s; use --force to overwrite it",
+			    path, what);
+		if (pt.kind != PTABLE_NONE && !ours && !ctx->force)
+			die(EXIT_DAMAGED, "%s holds a %s partition table with %zu partition%s; "
+			    "use --force to overwrite it", path,
+			    pt.kind == PTABLE_GPT ? "GPT" : "DOS", pt.nparts,
+			    pt.nparts == 1 ? "" : "s");
+		new_table = 1;
+	} else {
+		/* A partition or an image of one: the superblock goes at 0. */
+		if (describe_contents(fd, 0, size, sector, 0, what, sizeof(what)) && !ctx->force)
+			die(EXIT_DAMAGED, "%s holds: %s; use --force to overwrite it", path, what);
+		pstart = 0;
+		psize = size;
+	}
+
+	/* Everything below writes. */
+	uint8_t uuid[16];
+	char us[37];
+
+	uuid_generate(uuid);
+	if (new_table) {
+		wipe(fd, 0, size, path);
+		if (zipl || ctx->mbr) {
+			if (ptable_write_dos(fd, size, sector, zipl ? 0x83 : 0xda, &pstart, &psize) < 0)
+				die(EXIT_DAMAGED, "cannot write a DOS partition table on %s:", path);
+		} else if (ptable_write_gpt(fd, size, sector, ptable_dumpbox_type, uuid, "dumpbox-dump",
+					    &pstart, &psize) < 0) {
+			die(EXIT_DAMAGED, "cannot write a GPT on %s:", path);
+		}
+		partno = 1;
+	}
+	if (zipl) {
+		struct zipl_tool tool = { .parmline = ctx->parmline };
+		struct zipl_disk z;
+		uint64_t est;
+
+		tool.kernel = slurp(ctx->kernel, &tool.kernel_len);
+		if (ctx->initrd)
+			tool.initrd = slurp(ctx->initrd, &tool.initrd_len);
+		if (ctx->stage3)
+			tool.stage3 = slurp(ctx->stage3, &tool.stage3_len);
+		est = tool.kernel_len + tool.initrd_len + ctx->log_size + 2 * MIB;
+		check_fit(ctx, psize > est ? psize - est : 0);
+		wipe(fd, pstart, psize, path);
+		if (zipl_write_layout(fd, sector, pstart, psize, partno, &tool, (uint32_t)ctx->log_size,
+				      &z, err, sizeof(err)) < 0)
+			die(EXIT_DAMAGED, "%s: %s", path, err);
+		xfsync(fd, path);
+		printf("%s: zipl SCSI dump layout on partition %u (%.1f MiB at byte %" PRIu64 "), "
+		       "dump area %.1f MiB, superblock at byte %" PRIu64 "\n", path, partno, mib(psize),
+		       pstart, mib(z.sb.dump_size), z.sb_off);
+	} else {
+		uint64_t log = ctx->log_size;
+
+		if (dumpdisk_capacity(psize, (uint32_t)log))
+			check_fit(ctx, dumpdisk_capacity(psize, (uint32_t)log));
+		wipe(fd, pstart, psize, path);
+		if (dumpdisk_format(fd, pstart, psize, ctx->label, (uint32_t)log, uuid, err,
+				    sizeof(err)) < 0)
+			die(EXIT_DAMAGED, "%s: %s", path, err);
+		uuid_format(uuid, us);
+		if (partno)
+			printf("%s: dumpbox layout on partition %u (%.1f MiB at byte %" PRIu64 "), UUID %s\n",
+			       path, partno, mib(psize), pstart, us);
+		else
+			printf("%s: dumpbox layout (%.1f MiB), UUID %s\n", path, mib(psize), us);
+	}
+	xfsync(fd, path);
+	/* Let the kernel see the new partition (loop devices need -P). */
+	if (new_table && isblk && ioctl(fd, BLKRRPART) < 0 && errno != EINVAL)
+		warnmsg("warning: the kernel did not re-read the partition table of %s:", path);
+	xclose(fd, path);
+	return finish_stdout(EXIT_OK);
+}
+
+/* ---- info, check -------------------------------------------------------- */
+
+static int open_disk(struct diskprep *ctx, struct dumpdisk *d, int mode)
+{
+	int rc = dumpdisk_open(d, ctx->dev, mode);
+
+	if (rc == EXIT_NOT_OURS || (rc && d->layout == DUMPDISK_NONE))
+		die(rc ? rc : EXIT_NOT_OURS, "%s: %s", ctx->dev, d->err);
+	return rc;
+}
+
+static int state_status(const struct dumpdisk *d)
+{
+	return d->info.state == DUMPDISK_BUSY || d->info.state == DUMPDISK_INCOMPLETE
+		       ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
+static int cmd_info(struct diskprep *ctx)
+{
+	struct dumpdisk d;
+	const struct dumpdisk_info *in = &d.info;
+	char t[64];
+	int rc = open_disk(ctx, &d, DUMPDISK_RDONLY);
+	size_t loglen = 0;
+	char *log = rc ? NULL : dumpdisk_read_log(&d, &loglen);
+
+	if (rc) {
+		warnmsg("%s: %s", ctx->dev, d.err);
+		dumpdisk_close(&d);
+		return rc;
+	}
+	if (ctx->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_object(&j, NULL);
+		json_str(&j, "device", ctx->dev);
+		json_str(&j, "layout", dumpdisk_layout_name(d.layout));
+		if (d.partno)
+			json_u64(&j, "partition", d.partno);
+		json_u64(&j, "partition_start", d.region_start);
+		json_u64(&j, "partition_size", d.region_size);
+		json_u64(&j, "dump_offset", d.dump_base - d.region_start);
+		json_u64(&j, "dump_area_size", in->capacity);
+		if (d.layout == DUMPDISK_OURS) {
+			json_u64(&j, "version", d.sb.version);
+			json_str(&j, "uuid", in->uuid);
+			json_str(&j, "label", in->label);
+			json_u64(&j, "block_size", d.sb.block_size);
+			json_u64(&j, "generation", in->generation);
+			json_bool(&j, "primary_ok", d.primary_ok);
+			json_bool(&j, "backup_ok", d.backup_ok);
+		} else {
+			json_u64(&j, "superblock_offset", d.z.sb_off);
+			json_u64(&j, "version", d.z.sb.version);
+			json_bool(&j, "checksum_ok", d.z.csum_ok);
+		}
+		json_str(&j, "state", dumpdisk_state_name(in->state));
+		json_bool(&j, "extracted", !!(in->flags & DUMPDISK_F_EXTRACTED));
+		json_str(&j, "format", dumpdisk_format_name(in->format));
+		json_u64(&j, "dump_bytes", in->dump_bytes);
+		json_str(&j, "kernel_release", in->kernel_release[0] ? in->kernel_release : NULL);
+		json_u64(&j, "crash_time", in->crash_time);
+		json_u64(&j, "begin_time", in->begin_time);
+		json_u64(&j, "finish_time", in->finish_time);
+		json_str(&j, "writer", in->writer[0] ? in->writer : NULL);
+		json_str(&j, "reason", in->reason[0] ? in->reason : NULL);
+		if (in->flags & DUMPDISK_F_DATA_CRC) {
+			char c[16];
+
+			snprintf(c, sizeof(c), "%08x", in->data_crc);
+			json_str(&j, "crc32", c);
+		} else {
+			json_null(&j, "crc32");
+		}
+		json_str(&j, "note", in->note);
+		if (log)
+			json_strn(&j, "log", log, loglen);
+		else
+			json_null(&j, "log");
+		json_finish(&j);
+	} else {
+		printf("Device:          %s\n", ctx->dev);
+		printf("Layout:          %s\n", d.layout == DUMPDISK_ZIPL ? "zipl SCSI dump" : "dumpbox");
+		if (d.partno)
+			printf("Partition:       %u\n", d.partno);
+		printf("Partition start: %" PRIu64 "\n", d.region_start);
+		printf("Partition size:  %" PRIu64 " (%.1f MiB)\n", d.region_size, mib(d.region_size));
+		printf("Dump area:       %" PRIu64 " bytes at offset %" PRIu64 " (%.1f MiB)\n",
+		       in->capacity, d.dump_base - d.region_start, mib(in->capacity));
+		if (d.layout == DUMPDISK_OURS) {
+			printf("Version:         %u\n", d.sb.version);
+			printf("UUID:            %s\n", in->uuid);
+			printf("Label:           %s\n", in->label[0] ? in->label : "(none)");
+			printf("Superblocks:     primary %s, backup %s (generation %" PRIu64 ")\n",
+			       d.primary_ok ? "ok" : "DAMAGED", d.backup_ok ? "ok" : "DAMAGED",
+			       in->generation);
+		} else {
+			printf("Superblock:      byte %" PRIu64 ", version %" PRIu64 ", checksum %s\n",
+			       d.z.sb_off, d.z.sb.version, d.z.csum_ok ? "ok" : "MISMATCH");
+		}
+		printf("State:           %s%s\n", dumpdisk_state_name(in->state),
+		       in->flags & DUMPDISK_F_EXTRACTED ? " (extracted)" : "");
+		if (in->state != DUMPDISK_EMPTY) {
+			printf("Format:          %s\n", dumpdisk_format_name(in->format));
+			printf("Dump size:       %" PRIu64 " (%.1f MiB)\n", in->dump_bytes, mib(in->dump_bytes));
+			printf("Kernel release:  %s\n", in->kernel_release[0] ? in->kernel_release : "unknown");
+			printf("Crash time:      %s\n", when(in->crash_time, t, sizeof(t)));
+			printf("Written:         %s\n", when(in->finish_time ? in->finish_time : in->begin_time,
+							      t, sizeof(t)));
+			printf("Writer:          %s\n", in->writer[0] ? in->writer : "unknown");
+			if (in->flags & DUMPDISK_F_DATA_CRC)
+				printf("Checksum:        crc32 %08x\n", in->data_crc);
+			if (in->reason[0])
+				printf("Reason:          %s\n", in->reason);
+			printf("Log:             %s\n", log ? "saved (diskprep info --json shows it)" : "none");
+		}
+		if (in->note)
+			printf("Note:            %s\n", in->note);
+	}
+	free(log);
+	rc = state_status(&d);
+	dumpdisk_close(&d);
+	return finish_stdout(rc);
+}
+
+static int verify_data(struct dumpdisk *d, int quiet)
+{
+	struct window w;
+	size_t bufsz = 1 << 20;
+	uint8_t *buf = xmalloc(bufsz);
+	uLong crc = crc32(0, NULL, 0);
+
+	dumpdisk_window(d, &w);
+	for (uint64_t off = 0; off < d->info.dump_bytes;) {
+		size_t n = d->info.dump_bytes - off < bufsz ? (size_t)(d->info.dump_bytes - off) : bufsz;
+		ssize_t got = window_pread(&w, buf, n, off);
+
+		if (got != (ssize_t)n) {
+			free(buf);
+			if (!quiet)
+				printf("data: unreadable at byte %" PRIu64 "\n", off);
+			return EXIT_DAMAGED;
+		}
+		crc = crc32(crc, buf, (uInt)n);
+		off += n;
+	}
+	free(buf);
+	if ((uint32_t)crc != d->info.data_crc) {
+		if (!quiet)
+			printf("data: checksum MISMATCH (crc32 %08x, superblock says %08x)\n",
+			       (uint32_t)crc, d->info.data_crc);
+		return EXIT_DAMAGED;
+	}
+	if (!quiet)
+		printf("data: ok (crc32 %08x over %" PRIu64 " bytes)\n", (uint32_t)crc,
+		       d->info.dump_bytes);
+	return EXIT_OK;
+}
+
+static int cmd_check(struct diskprep *ctx)
+{
+	struct dumpdisk d;
+	int rc = open_disk(ctx, &d, DUMPDISK_RDONLY), status = EXIT_OK;
+
+	if (rc) {
+		printf("%s: DAMAGED: %s\n", ctx->dev, d.err);
+		dumpdisk_close(&d);
+		return finish_stdout(rc);
+	}
+	if (d.layout == DUMPDISK_OURS) {
+		printf("primary superblock: %s\n", d.primary_ok ? "ok" : "DAMAGED");
+		printf("backup superblock: %s\n", d.backup_ok ? "ok" : "DAMAGED");
+		if (!d.primary_ok || !d.backup_ok)
+			status = EXIT_DAMAGED;
+	} else {
+		printf("zipl superblock: ok\n");
+		printf("zipl checksum: %s\n", d.z.csum_ok ? "ok" : "MISMATCH");
+		if (!d.z.csum_ok)
+			status = EXIT_DAMAGED;
+	}
+	printf("state: %s\n", dumpdisk_state_name(d.info.state));
+	if (d.info.note)
+		printf("note: %s\n", d.info.note);
+	if (status == EXIT_OK)
+		status = state_status(&d);
+	if (ctx->data && d.info.state == DUMPDISK_COMPLETE) {
+		if (d.info.flags & DUMPDISK_F_DATA_CRC) {
+			rc = verify_data(&d, 0);
+			if (rc)
+				status = rc;
+		} else {
+			printf("data: no checksum recorded (written by another tool)\n");
+		}
+	}
+	dumpdisk_close(&d);
+	return finish_stdout(status);
+}
+
+/* ---- extract ------------------------------------------------------------ */
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+	static const uint8_t zero[4096];
+
+	for (size_t i = 0; i < n; i += sizeof(zero)) {
+		size_t k = n - i < sizeof(zero) ? n - i : sizeof(zero);
+
+		if (memcmp(p + i, zero, k) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int cmd_extract(struct diskprep *ctx)
+{
+	struct dumpdisk d;
+	struct window w;
+	char tmp[PATH_MAX];
+	int to_stdout = strcmp(ctx->output, "-") == 0, out, sparse, rc;
+	int crc_known;
+	struct stat st;
+	size_t bufsz = 1 << 20;
+	uint8_t *buf;
+	uLong crc = crc32(0, NULL, 0);
+	uint64_t size, pos = 0;
+	time_t start = time(NULL), last = start;
+
+	/* Read-write, to record the extraction; a read-only device or
+	 * image still extracts, with a warning below. */
+	rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDWR);
+	if (d.fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM)) {
+		dumpdisk_close(&d);
+		rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDONLY);
+	}
+	if (rc == EXIT_NOT_OURS || d.layout == DUMPDISK_NONE)
+		die(rc ? rc : EXIT_NOT_OURS, "%s: %s", ctx->dev, d.err);
+	if (rc)
+		die(rc, "%s: %s", ctx->dev, d.err);
+	if (d.info.state != DUMPDISK_COMPLETE) {
+		if (!ctx->force)
+			die(d.info.state == DUMPDISK_EMPTY ? EXIT_NOT_OURS : EXIT_INCOMPLETE,
+			    "%s: the dump is %s, not COMPLETE%s%s; --force copies what is there",
+			    ctx->dev, dumpdisk_state_name(d.info.state),
+			    d.info.note ? ": " : "", d.info.note ? d.info.note : "");
+		warnmsg("WARNING: extracting a dump that is %s, not COMPLETE: the copy is "
+			"probably truncated or mixed with older data (--force)",
+			dumpdisk_state_name(d.info.state));
+	}
+	dumpdisk_window(&d, &w);
+	size = w.size;
+	crc_known = d.info.state == DUMPDISK_COMPLETE && (d.info.flags & DUMPDISK_F_DATA_CRC);
+	if (to_stdout) {
+		out = STDOUT_FILENO;
+	} else {
+		if (!ctx->force && stat(ctx->output, &st) == 0)
+			die(EXIT_DAMAGED, "%s exists: remove it, or use --force", ctx->output);
+		snprintf(tmp, sizeof(tmp), "%s.incomplete", ctx->output);
+		out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (out < 0)
+			die(EXIT_DAMAGED, "cannot create %s:", tmp);
+	}
+	sparse = fstat(out, &st) == 0 && S_ISREG(st.st_mode);
+	buf = xmalloc(bufsz);
+	while (pos < size) {
+		size_t n = size - pos < bufsz ? (size_t)(size - pos) : bufsz;
+		ssize_t got = window_pread(&w, buf, n, pos);
+
+		if (got != (ssize_t)n)
+			die(EXIT_DAMAGED, "%s: read error at dump byte %" PRIu64 "%s%s", ctx->dev, pos,
+			    got < 0 ? ": " : "", got < 0 ? strerror(errno) : " (device too short)");
+		crc = crc32(crc, buf, (uInt)n);
+		/* Zero pages become holes: a 4 KiB granule, the page size of
+		 * both architectures, so holes line up with the dump's pages. */
+		for (size_t i = 0; i < n;) {
+			size_t k = n - i < 4096 ? n - i : 4096;
+
+			if (sparse && all_zero(buf + i, k)) {
+				i += k;
+				continue;
+			}
+			size_t j = i + k;
+
+			while (j < n && !(sparse && all_zero(buf + j, n - j < 4096 ? n - j : 4096)))
+				j += n - j < 4096 ? n - j : 4096;
+			if (sparse ? pwrite_all(out, buf + i, j - i, pos + i) < 0
+				   : write_all(out, buf + i, j - i) < 0)
+				die(EXIT_DAMAGED, "write to %s failed:", to_stdout ? "standard output" : tmp);
+			i = j;
+		}
+		pos += n;
+		if (!ctx->quiet && time(NULL) - last >= 2) {
+			double secs = (double)(time(NULL) - start);
+
+			last = time(NULL);
+			fprintf(stderr, "%s: %.0f of %.0f MiB (%.0f%%), %.1f MiB/s\n", applet_name,
+				mib(pos), mib(size), 100.0 * (double)pos / (double)size,
+				secs > 0 ? mib(pos) / secs : 0.0);
+		}
+	}
+	free(buf);
+	if (sparse && ftruncate(out, (off_t)size) < 0)
+		die(EXIT_DAMAGED, "cannot set the size of %s:", tmp);
+	if (crc_known && (uint32_t)crc != d.info.data_crc)
+		die(EXIT_DAMAGED, "%s: checksum MISMATCH: the dump on disk is damaged (crc32 %08x, "
+		    "superblock says %08x); what was read is in %s", ctx->dev, (uint32_t)crc,
+		    d.info.data_crc, to_stdout ? "the output" : tmp);
+	if (!to_stdout) {
+		xfsync(out, tmp);
+		xclose(out, tmp);
+		if (rename(tmp, ctx->output) < 0)
+			die(EXIT_DAMAGED, "cannot rename %s to %s:", tmp, ctx->output);
+	} else if (finish_stdout(EXIT_OK) != EXIT_OK) {
+		return EXIT_DAMAGED;
+	}
+	if (d.info.state != DUMPDISK_COMPLETE) {
+		warnmsg("WARNING: %s holds a %s dump: %" PRIu64 " bytes copied, not marked extracted",
+			ctx->dev, dumpdisk_state_name(d.info.state), size);
+		dumpdisk_close(&d);
+		return EXIT_INCOMPLETE;
+	}
+	if (!(d.info.flags & DUMPDISK_F_EXTRACTED)) {
+		if (!d.writable)
+			warnmsg("warning: %s is read-only: cannot record that the dump was extracted",
+				ctx->dev);
+		else if (dumpdisk_set_extracted(&d) < 0)
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+	}
+	if (!ctx->quiet)
+		fprintf(stderr, "%s: %" PRIu64 " bytes%s%s\n", applet_name, size,
+			crc_known ? ", checksum ok" : ", no checksum recorded",
+			to_stdout ? "" : "");
+	dumpdisk_close(&d);
+	return EXIT_OK;
+}
+
+/* ---- clear, list ------------------------------------------------------ */
+
+static int cmd_clear(struct diskprep *ctx)
+{
+	struct dumpdisk d;
+	int rc = open_disk(ctx, &d, DUMPDISK_RDWR);
+
+	if (rc && !ctx->force)
+		die(rc, "%s: %s; --force clears it anyway", ctx->dev, d.err);
+	if (rc && d.layout == DUMPDISK_OURS && !d.primary_ok && !d.backup_ok)
+		die(rc, "%s: %s: prepare it again with 'diskprep prep --force'", ctx->dev, d.err);
+	if (d.info.state == DUMPDISK_EMPTY) {
+		printf("%s: already EMPTY\n", ctx->dev);
+		dumpdisk_close(&d);
+		return finish_stdout(EXIT_OK);
+	}
+	if (dumpdisk_may_overwrite(&d) < 0) {
+		if (!ctx->force)
+			die(EXIT_DAMAGED, "%s %s: run 'diskprep extract' first, or use --force",
+			    ctx->dev, d.err);
+		warnmsg("WARNING: discarding a dump that was never extracted (--force)");
+	}
+	if (dumpdisk_clear(&d) < 0)
+		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+	printf("%s: EMPTY\n", ctx->dev);
+	dumpdisk_close(&d);
+	return finish_stdout(EXIT_OK);
+}
+
+static int cmd_list(struct diskprep *ctx)
+{
+	struct dumpdisk_found *v;
+	size_t n = dumpdisk_scan(ctx->sysfs_root, ctx->dev_root, &v);
+	struct json j;
+
+	if (ctx->json) {
+		json_init(&j, stdout);
+		json_array(&j, NULL);
+	} else if (n) {
+		printf("%-16s %-8s %-10s %10s %-36s %-12s %s\n", "DEVICE", "LAYOUT", "STATE",
+		       "AREA_MIB", "UUID", "LABEL", "PATHS");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct dumpdisk_found *f = &v[i];
+		const char *state = f->status ? "DAMAGED" : dumpdisk_state_name(f->info.state);
+
+		if (ctx->json) {
+			json_object(&j, NULL);
+			json_str(&j, "device", f->dev);
+			json_str(&j, "layout", dumpdisk_layout_name(f->layout));
+			json_str(&j, "state", state);
+			json_bool(&j, "extracted", !!(f->info.flags & DUMPDISK_F_EXTRACTED));
+			json_u64(&j, "dump_area_size", f->info.capacity);
+			json_u64(&j, "dump_bytes", f->info.dump_bytes);
+			json_str(&j, "uuid", f->info.uuid[0] ? f->info.uuid : NULL);
+			json_str(&j, "label", f->info.label[0] ? f->info.label : NULL);
+			json_u64(&j, "paths", (uint64_t)f->paths);
+			json_end(&j);
+		} else {
+			printf("%-16s %-8s %-10s %10.0f %-36s %-12s %d\n", f->dev,
+			       dumpdisk_layout_name(f->layout), state, mib(f->info.capacity),
+			       f->info.uuid[0] ? f->info.uuid : "-", f->info.label[0] ? f->info.label : "-",
+			       f->paths);
+		}
+	}
+	if (ctx->json)
+		json_finish(&j);
+	free(v);
+	return finish_stdout(EXIT_OK);
+}
+
+/* ---- the test hook: write a dump as the dump applet will ------------- */
+
+static int cmd_write_dump(struct diskprep *ctx, const char *file)
+{
+	struct dumpdisk d;
+	struct dumpdisk_meta m = { .format = DUMPDISK_FMT_ELF, .kernel_release = "test" };
+	size_t len, loglen = 0;
+	uint8_t *data = slurp(file, &len);
+	char *log = ctx->log_file ? slurp(ctx->log_file, &loglen) : NULL;
+	int rc = open_disk(ctx, &d, DUMPDISK_RDWR);
+	uint64_t cap, fit, chunk = 64 * 1024;
+
+	if (rc)
+		die(rc, "%s: %s", ctx->dev, d.err);
+	if (!ctx->force && dumpdisk_may_overwrite(&d) < 0)
+		die(EXIT_DAMAGED, "%s %s", ctx->dev, d.err);
+	if (dumpdisk_begin(&d, &m, log, loglen) < 0)
+		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+	cap = d.info.capacity;
+	fit = len < cap ? len : cap;
+	/* zfcpdump's order: everything after the first page, the first
+	 * page (the ELF header) last. */
+	for (uint64_t off = 4096; off < fit; off += chunk) {
+		size_t n = fit - off < chunk ? (size_t)(fit - off) : (size_t)chunk;
+
+		if (dumpdisk_write(&d, data + off, n, off) < 0)
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+	}
+	if (fit && dumpdisk_write(&d, data, fit < 4096 ? (size_t)fit : 4096, 0) < 0)
+		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+	if (fit < len || ctx->incomplete) {
+		if (dumpdisk_finish(&d, DUMPDISK_INCOMPLETE, fit, "dump area full") < 0)
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+		printf("%s: INCOMPLETE, %" PRIu64 " of %zu bytes\n", ctx->dev, fit, len);
+		rc = EXIT_INCOMPLETE;
+	} else {
+		if (dumpdisk_finish(&d, DUMPDISK_COMPLETE, len, NULL) < 0)
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+		printf("%s: COMPLETE, %zu bytes\n", ctx->dev, len);
+		rc = EXIT_OK;
+	}
+	dumpdisk_close(&d);
+	free(data);
+	free(log);
+	return finish_stdout(rc);
+}
+
+int diskprep_main(int argc, char **argv)
+{
+	struct diskprep ctx = { .log_size = DUMPDISK_LOG_DEFAULT };
+	int c;
+
+	/* --dump-tool takes two words, KERNEL INITRD, which getopt cannot
+	 * express: take them out before it permutes argv. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--dump-tool") != 0)
+			continue;
+		if (i + 2 >= argc)
+			usage_error("--dump-tool needs KERNEL and INITRD");
+		ctx.kernel = argv[i + 1];
+		ctx.initrd = argv[i + 2];
+		memmove(&argv[i], &argv[i + 3], (size_t)(argc - i - 3 + 1) * sizeof(*argv));
+		argc -= 3;
+		i--;
+	}
+	while ((c = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LABEL:
+			if (strlen(optarg) > 63)
+				usage_error("a label has at most 63 bytes");
+			ctx.label = optarg;
+			break;
+		case OPT_FORCE: ctx.force = 1; break;
+		case OPT_MBR: ctx.mbr = 1; break;
+		case OPT_GPT: ctx.gpt = 1; break;
+		case OPT_NO_TABLE: ctx.no_table = 1; break;
+		case OPT_LAYOUT: ctx.layout = optarg; break;
+		case OPT_DUMP_TOOL:	/* taken out of argv above */
+			break;
+		case OPT_STAGE3: ctx.stage3 = optarg; break;
+		case OPT_PARMLINE: ctx.parmline = optarg; break;
+		case OPT_LOG_SIZE:
+			if (parse_u64(optarg, &ctx.log_size) < 0 || ctx.log_size > (64u << 20))
+				usage_error("bad --log-size '%s' (bytes, at most 64 MiB)", optarg);
+			break;
+		case OPT_REQUIRE_FIT: ctx.require_fit = 1; break;
+		case OPT_MEMINFO: ctx.meminfo = optarg; break;
+		case OPT_DATA: ctx.data = 1; break;
+		case OPT_JSON: ctx.json = 1; break;
+		case 'q': ctx.quiet = 1; break;
+		case 'o': ctx.output = optarg; break;
+		case OPT_SYSFS_ROOT: ctx.sysfs_root = optarg; break;
+		case OPT_DEV_ROOT: ctx.dev_root = optarg; break;
+		case OPT_LOG: ctx.log_file = optarg; break;
+		case OPT_INCOMPLETE: ctx.incomplete = 1; break;
+		case OPT_HELP: show_usage();
+		default: usage_error("unknown option");
+		}
+	}
+	if (optind >= argc)
+		usage_error("no command (prep, info, check, extract, clear, list)");
+	ctx.cmd = argv[optind++];
+	if (strcmp(ctx.cmd, "list") == 0) {
+		if (optind < argc)
+			usage_error("list takes no device");
+		return cmd_list(&ctx);
+	}
+	if (optind >= argc)
+		usage_error("%s needs a DEVICE", ctx.cmd);
+	ctx.dev = argv[optind++];
+	if (strcmp(ctx.cmd, "prep") == 0) {
+		if (optind < argc) {
+			uint64_t p;
+
+			if (parse_u64(argv[optind], &p) < 0 || p == 0 || p > 128)
+				usage_error("bad partition number '%s'", argv[optind]);
+			ctx.partno = (uint32_t)p;
+			optind++;
+		}
+	}
+	if (IS_ENABLED(CONFIG_DISKPREP_TEST_HOOKS) && strcmp(ctx.cmd, "_write-dump") == 0) {
+		if (optind + 1 != argc)
+			usage_error("_write-dump DEVICE FILE");
+		return cmd_write_dump(&ctx, argv[optind]);
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (strcmp(ctx.cmd, "prep") == 0)
+		return cmd_prep(&ctx);
+	if (strcmp(ctx.cmd, "info") == 0)
+		return cmd_info(&ctx);
+	if (strcmp(ctx.cmd, "check") == 0)
+		return cmd_check(&ctx);
+	if (strcmp(ctx.cmd, "extract") == 0) {
+		if (!ctx.output)
+			usage_error("extract needs -o FILE (or -o - for standard output)");
+		return cmd_extract(&ctx);
+	}
+	if (strcmp(ctx.cmd, "clear") == 0)
+		return cmd_clear(&ctx);
+	usage_error("unknown command '%s'", ctx.cmd);
+}

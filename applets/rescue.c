@@ -1,0 +1,738 @@
+/* rescue: what the operator of a crashed machine sees in the dump kernel.
+ * A countdown to the automatic dump that a key press turns into a menu;
+ * plain numbered lines that work on a serial line, a VT and s390's SCLP
+ * line-mode console alike. */
+//applet:rescue
+//config:config RESCUE
+//config:	bool "rescue: the dump kernel's menu and automatic dump"
+//config:	default y
+//config:	help
+//config:	  usage: rescue [OPTIONS]
+//config:
+//config:	  The dump kernel's front end, run by init. With a crash dump
+//config:	  (/proc/vmcore) it counts down to an automatic dump; a key press
+//config:	  (Enter on a line-mode console) opens the menu instead: dump now,
+//config:	  show the crash log, inspect the dump, prepare a dump disk, rescue
+//config:	  shell, reboot, power off. No operator (end of input on the
+//config:	  console) means the automatic path. After the automatic dump it
+//config:	  does the final action.
+//config:
+//config:	  Settings come from the kernel command line; options override:
+//config:	    dumpbox.mode=auto|menu|shell   --mode   (default menu)
+//config:	    dumpbox.timeout=SECONDS        --timeout (default 10)
+//config:	    dumpbox.target=DEV|UUID=..|LABEL=..  --target (default: the
+//config:	                                   only prepared dump disk)
+//config:	    dumpbox.format=elf             --format
+//config:	    dumpbox.final=reboot|poweroff|halt|shell|reipl|menu  --final
+//config:	                                   (default reboot; reipl on s390
+//config:	                                   when zcore offers it)
+//config:	    dumpbox.on_failure=ACTION      --on-failure (default: final)
+//config:	  Test options:
+//config:	    --proc-root, --sysfs-root, --debugfs-root, --dev-root DIR
+//config:	    --no-act            print the final action instead of doing it
+//config:	                        (always so when not running as PID 1)
+//config:
+//config:	  Exit status (when it returns): the automatic dump's status.
+//config:
+//config:config RESCUE_SHELL
+//config:	bool "Offer a rescue shell (BusyBox sh in the initramfs)"
+//config:	default y
+//config:	depends on RESCUE
+//config:	help
+//config:	  Say N for a locked-down rescue system: no menu entry, no
+//config:	  dumpbox.mode=shell, and the initramfs ships no shell at all (a
+//config:	  shell in the archive could be reached with rdinit=/bin/sh).
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "dumpbox.h"
+#include "dumpjob.h"
+#include "printk.h"
+#include "s390.h"
+#include "vmcore.h"
+
+/* Other applets the menu runs in a child process (so that their exit()
+ * cannot end the menu). Weak: a build without them still links. */
+extern int vmcore_inspect_main(int argc, char **argv) __attribute__((weak));
+extern int diskprep_main(int argc, char **argv) __attribute__((weak));
+
+#define SHELL_PATH "/bin/sh"
+
+enum mode { MODE_AUTO, MODE_MENU, MODE_SHELL };
+
+struct rescue {
+	enum mode mode;
+	unsigned timeout;
+	const char *target;
+	const char *format;
+	const char *final;
+	const char *on_failure;
+	const char *proc_root, *dev_root;
+	struct s390_roots roots;
+	int no_act;
+	int in;			/* the console, for reading */
+	int tty, line_mode;	/* a terminal; one that only sends lines */
+	/* What the screen shows. */
+	int have_vmcore;
+	char release[80], crashed[64], panic[256];
+	uint64_t size;
+	struct dumpjob_plan plan;
+	int plan_rc;
+	int dumped;		/* status of the last dump, -1: none */
+	/* kept alive for the strings the command line gives */
+	char cmd_mode[16], cmd_timeout[16], cmd_target[256], cmd_format[16],
+	     cmd_final[16], cmd_on_failure[16];
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* ---- the console ---------------------------------------------------------- */
+
+/* Read a line (without its newline) from the console; -1 at end of input.
+ * Byte by byte: stdio buffering would hide input from select(). */
+static int read_line(struct rescue *r, char *buf, size_t len)
+{
+	size_t n = 0;
+	char c;
+
+	fflush(stdout);
+	for (;;) {
+		ssize_t got = read(r->in, &c, 1);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return n ? (buf[n] = '\0', 0) : -1;
+		if (c == '\n' || c == '\r')
+			break;
+		if (n + 1 < len)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	/* A terminal echoes what was typed; a pipe or a line console's
+	 * transcript would otherwise run the next output into the prompt. */
+	if (!r->tty)
+		printf("%s\n", buf);
+	return 0;
+}
+
+/* Wait up to seconds for input. 1: something came (consumed up to the
+ * end of its line on a line console), 0: time is up, -1: end of input. */
+static int wait_key(struct rescue *r, unsigned seconds)
+{
+	fd_set set;
+	struct timeval tv = { .tv_sec = seconds };
+	char c;
+	int n;
+
+	FD_ZERO(&set);
+	FD_SET(r->in, &set);
+	n = select(r->in + 1, &set, NULL, NULL, &tv);
+	if (n <= 0)
+		return n < 0 && errno != EINTR ? -1 : 0;
+	if (read(r->in, &c, 1) != 1)
+		return -1;
+	/* The rest of the line is not a menu answer. */
+	if (!r->tty || r->line_mode) {
+		while (c != '\n' && read(r->in, &c, 1) == 1)
+			;
+	}
+	return 1;
+}
+
+/* Non-canonical input for the countdown, so one key is enough on a real
+ * terminal; restored before the menu reads lines. */
+static int raw_mode(struct rescue *r, struct termios *saved)
+{
+	struct termios t;
+
+	if (!r->tty || r->line_mode || tcgetattr(r->in, saved) < 0)
+		return 0;
+	t = *saved;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	return tcsetattr(r->in, TCSANOW, &t) == 0;
+}
+
+/* The SCLP line-mode console delivers whole lines and swallows empty
+ * ones; the kernel names it ttysclp0 / sclp_line0. */
+static int is_line_console(struct rescue *r)
+{
+	char path[4200], cmdline[4096], con[64];
+	const char *tty = ttyname(r->in);
+
+	if (tty && (strstr(tty, "sclp") || strstr(tty, "3215")))
+		return 1;
+	snprintf(path, sizeof(path), "%s/cmdline", r->proc_root);
+	cmdline_read(path, cmdline, sizeof(cmdline));
+	return cmdline_get(cmdline, "console", con, sizeof(con)) == 0 &&
+	       (strncmp(con, "ttysclp", 7) == 0 || strncmp(con, "sclp", 4) == 0);
+}
+
+/* ---- what happened -------------------------------------------------------- */
+
+static void look(struct rescue *r)
+{
+	char path[4200], val[64], err[256];
+	struct window w;
+	struct vmcore vc;
+	struct dumpjob j;
+
+	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
+	r->have_vmcore = 0;
+	if (window_open(&w, path) < 0)
+		return;
+	if (vmcore_open(&vc, &w) == 0) {
+		r->have_vmcore = 1;
+		r->size = vc.expected_size;
+		if (vmcoreinfo_get(&vc, "OSRELEASE", r->release, sizeof(r->release)) < 0)
+			snprintf(r->release, sizeof(r->release), "unknown");
+		if (vmcoreinfo_get(&vc, "CRASHTIME", val, sizeof(val)) == 0) {
+			time_t t = (time_t)strtoll(val, NULL, 10);
+			struct tm tm;
+
+			gmtime_r(&t, &tm);
+			strftime(r->crashed, sizeof(r->crashed), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		} else {
+			snprintf(r->crashed, sizeof(r->crashed), "unknown");
+		}
+		if (printk_find_panic(&vc, r->panic, sizeof(r->panic), err, sizeof(err)) != 1)
+			snprintf(r->panic, sizeof(r->panic), "(no panic message found)");
+		vmcore_close(&vc);
+	}
+	window_close(&w);
+	if (!r->have_vmcore)
+		return;
+
+	/* Where the dump would go, and whether it fits; quietly. */
+	dumpjob_init(&j);
+	j.source = path;
+	j.target = r->target;
+	j.roots = r->roots;
+	j.dev_root = r->dev_root;
+	j.quiet = 1;
+	j.prepared = 1;
+	int saved = dup(STDERR_FILENO), nul = open("/dev/null", O_WRONLY);
+
+	if (saved >= 0 && nul >= 0)
+		dup2(nul, STDERR_FILENO);
+	memset(&r->plan, 0, sizeof(r->plan));
+	r->plan_rc = dumpjob_plan(&j, &r->plan);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	if (nul >= 0)
+		close(nul);
+}
+
+static void show_status(struct rescue *r)
+{
+	printf("\ndumpbox rescue %s\n", DUMPBOX_VERSION);
+	if (!r->have_vmcore) {
+		printf("No crash dump here: %s/vmcore does not exist (this is not a dump kernel,\n"
+		       "or the crashed kernel had no crashkernel= memory).\n", r->proc_root);
+		return;
+	}
+	printf("Crashed kernel: %s, crashed %s\n", r->release, r->crashed);
+	printf("Crash:          %s\n", r->panic);
+	printf("Dump:           %" PRIu64 " MiB\n", r->size >> 20);
+	if (r->plan_rc == EXIT_OK || r->plan_rc == EXIT_INCOMPLETE) {
+		printf("Dump target:    %s", r->plan.target);
+		if (r->plan.capacity)
+			printf(" (%" PRIu64 " MiB): %s", r->plan.capacity >> 20,
+			       r->plan.fits ? "the dump fits" : "the dump does NOT fit");
+		printf("\n");
+	} else {
+		printf("Dump target:    none found%s%s\n", r->target ? " for " : "",
+		       r->target ? r->target : " (prepare one with entry 4)");
+	}
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static int dump_now(struct rescue *r)
+{
+	char path[4200];
+	struct dumpjob j;
+	int rc;
+
+	if (!r->have_vmcore) {
+		printf("There is no crash dump to save.\n");
+		return EXIT_NOT_OURS;
+	}
+	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
+	dumpjob_init(&j);
+	j.source = path;
+	j.target = r->target;
+	j.roots = r->roots;
+	j.dev_root = r->dev_root;
+	j.stop = &stop_requested;
+	/* The final action decides about the re-IPL, not the dump. */
+	j.reipl = 0;
+	fflush(stdout);
+	rc = dumpjob_run(&j);
+	dumpjob_finish(&j);
+	r->dumped = rc;
+	return rc;
+}
+
+/* Run another applet's main in a child: its exit() ends the child only. */
+static int run_applet(const char *name, int (*fn)(int, char **), char **argv)
+{
+	pid_t pid;
+	int status, argc = 0;
+
+	if (!fn) {
+		printf("%s is not part of this build.\n", name);
+		return EXIT_NO_APPLET;
+	}
+	while (argv[argc])
+		argc++;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		warnmsg("fork:");
+		return EXIT_DAMAGED;
+	}
+	if (pid == 0) {
+		applet_name = name;
+		exit(finish_stdout(fn(argc, argv)));
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_DAMAGED;
+}
+
+/* "more" without a pager: a screenful, then a prompt. */
+static void page(struct rescue *r, const char *text, size_t len)
+{
+	unsigned lines = 0;
+	char answer[16];
+
+	for (size_t i = 0; i < len; i++) {
+		putchar(text[i]);
+		if (text[i] == '\n' && ++lines % 20 == 0 && i + 1 < len) {
+			printf("--More-- (Enter: more, q: back) ");
+			if (read_line(r, answer, sizeof(answer)) < 0 || answer[0] == 'q')
+				break;
+		}
+	}
+	fflush(stdout);
+}
+
+static int emit_record(void *arg, const struct printk_record *rec)
+{
+	return printk_write(arg, rec) < 0 ? -1 : 0;
+}
+
+static void show_log(struct rescue *r)
+{
+	char path[4200], err[256], *buf = NULL;
+	size_t size = 0;
+	struct window w;
+	struct vmcore vc;
+	struct printk_writer count = { 0 }, out = { 0 };
+
+	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
+	if (window_open(&w, path) < 0) {
+		printf("No crash dump, no crash log.\n");
+		return;
+	}
+	if (vmcore_open(&vc, &w) == 0) {
+		/* The last 200 lines: count first, then skip the rest. */
+		if (printk_log(&vc, emit_record, &count, err, sizeof(err)) < 0) {
+			printf("The crash log cannot be read: %s\n", err);
+		} else {
+			out.out = open_memstream(&buf, &size);
+			out.skip = count.lines > 200 ? count.lines - 200 : 0;
+			if (out.out) {
+				printk_log(&vc, emit_record, &out, err, sizeof(err));
+				fclose(out.out);
+				printf("The last %" PRIu64 " lines of the crash log:\n",
+				       count.lines - out.skip);
+				page(r, buf, size);
+				free(buf);
+			}
+		}
+		vmcore_close(&vc);
+	}
+	window_close(&w);
+}
+
+static void inspect(struct rescue *r)
+{
+	char path[4200];
+	char *info[] = { "vmcore-inspect", "info", path, NULL };
+	char *notes[] = { "vmcore-inspect", "notes", path, NULL };
+
+	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
+	if (!r->have_vmcore) {
+		printf("No crash dump to inspect.\n");
+		return;
+	}
+	run_applet("vmcore-inspect", vmcore_inspect_main, info);
+	run_applet("vmcore-inspect", vmcore_inspect_main, notes);
+}
+
+static void prepare_disk(struct rescue *r)
+{
+	char dev[256], answer[16];
+	char *list[] = { "diskprep", "list", NULL };
+	char *prep[] = { "diskprep", "prep", dev, NULL };
+
+	run_applet("diskprep", diskprep_main, list);
+	printf("Device to prepare (e.g. /dev/sdb; empty: back): ");
+	if (read_line(r, dev, sizeof(dev)) < 0 || !dev[0])
+		return;
+	printf("Everything on %s may be lost. Type YES to go on: ", dev);
+	if (read_line(r, answer, sizeof(answer)) < 0 || strcmp(answer, "YES") != 0) {
+		printf("Left alone.\n");
+		return;
+	}
+	/* diskprep refuses a disk that holds data without --force: that
+	 * refusal is shown, and is final here. */
+	run_applet("diskprep", diskprep_main, prep);
+	look(r);
+}
+
+static void shell(struct rescue *r)
+{
+	(void)r;
+	if (!IS_ENABLED(CONFIG_RESCUE_SHELL)) {
+		printf("This rescue system has no shell.\n");
+		return;
+	}
+	if (access(SHELL_PATH, X_OK) < 0) {
+		printf("No shell at %s.\n", SHELL_PATH);
+		return;
+	}
+	printf("Leave the shell with 'exit' to come back to this menu.\n");
+	char *argv[] = { "sh", NULL };
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execv(SHELL_PATH, argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+}
+
+/* The final actions. Only PID 1 may end the system: anywhere else (a test,
+ * an operator trying the menu on a running machine) they are reported. */
+static int final_action(struct rescue *r, const char *action, int status)
+{
+	int cmd;
+
+	if (strcmp(action, "menu") == 0)
+		return -1;
+	if (strcmp(action, "shell") == 0) {
+		shell(r);
+		return -1;
+	}
+	printf("Final action: %s\n", action);
+	fflush(NULL);
+	sync();
+	if (strcmp(action, "reipl") == 0) {
+		if (getpid() == 1 && !r->no_act && s390_reipl(&r->roots) == 0)
+			pause();
+		action = "reboot";	/* no zcore: a plain reboot */
+	}
+	cmd = strcmp(action, "poweroff") == 0 ? RB_POWER_OFF
+	    : strcmp(action, "halt") == 0 ? RB_HALT_SYSTEM : RB_AUTOBOOT;
+	if (getpid() != 1 || r->no_act) {
+		printf("(not done: %s)\n", getpid() != 1 ? "not PID 1" : "--no-act");
+		exit(status);
+	}
+	reboot(cmd);
+	warnmsg("%s failed:", action);
+	for (;;)
+		pause();
+}
+
+static int menu(struct rescue *r);
+
+static int automatic(struct rescue *r)
+{
+	int rc = dump_now(r);
+
+	/* "menu" and "shell" come back here: the operator decides next. */
+	if (final_action(r, rc == EXIT_OK ? r->final : r->on_failure, rc) < 0)
+		return menu(r);
+	return rc;
+}
+
+static const char *const entries[] = {
+	"Dump now", "Show the crash log", "Inspect the dump", "Prepare a dump disk",
+	"Rescue shell", "Reboot", "Power off",
+};
+
+static int menu(struct rescue *r)
+{
+	char answer[32];
+	unsigned n = ARRAY_SIZE(entries);
+	uint64_t choice;
+
+	for (;;) {
+		show_status(r);
+		printf("\n");
+		for (unsigned i = 0; i < n; i++) {
+			if (i == 4 && !IS_ENABLED(CONFIG_RESCUE_SHELL))
+				continue;
+			printf(" %u) %s\n", i + 1, entries[i]);
+		}
+		printf("Choice [1-%u]: ", n);
+		if (read_line(r, answer, sizeof(answer)) < 0) {
+			/* Nobody at the console: the automatic path. */
+			printf("\nNo input: ");
+			/* Once the automatic path has run, only a final action
+			 * that ends the menu is left. */
+			if (r->dumped >= 0) {
+				printf("done.\n");
+				final_action(r, strcmp(r->final, "menu") && strcmp(r->final, "shell")
+						? r->final : "reboot", r->dumped);
+				return r->dumped;
+			}
+			if (!r->have_vmcore) {
+				printf("nothing to dump.\n");
+				final_action(r, strcmp(r->final, "menu") && strcmp(r->final, "shell")
+					     ? r->final : "reboot", EXIT_NOT_OURS);
+				return EXIT_NOT_OURS;
+			}
+			printf("dumping automatically.\n");
+			return automatic(r);
+		}
+		if (parse_u64(answer, &choice) < 0 || choice < 1 || choice > n ||
+		    (choice == 5 && !IS_ENABLED(CONFIG_RESCUE_SHELL))) {
+			printf("Please answer with a number from the list.\n");
+			continue;
+		}
+		switch (choice) {
+		case 1: dump_now(r); look(r); break;
+		case 2: show_log(r); break;
+		case 3: inspect(r); break;
+		case 4: prepare_disk(r); break;
+		case 5: shell(r); break;
+		case 6: final_action(r, "reboot", r->dumped >= 0 ? r->dumped : EXIT_OK); break;
+		case 7: final_action(r, "poweroff", r->dumped >= 0 ? r->dumped : EXIT_OK); break;
+		}
+	}
+}
+
+/* "Automatic dump in 10 s, press any key for the menu": 1 when the
+ * operator wants the menu, 0 when time ran out or nobody is there. */
+static int countdown(struct rescue *r)
+{
+	struct termios saved;
+	int raw = raw_mode(r, &saved), got = 0;
+	const char *key = r->line_mode ? "press Enter" : "press any key";
+
+	for (unsigned left = r->timeout; left > 0 && !got; left--) {
+		/* A line console cannot rewrite a line: a new one now and
+		 * then; elsewhere the line counts down in place. */
+		if (r->tty && !r->line_mode)
+			printf("\rAutomatic dump in %2u s, %s for the menu ", left, key);
+		else if (left == r->timeout || left % 5 == 0 || left <= 3)
+			printf("Automatic dump in %u s, %s for the menu\n", left, key);
+		fflush(stdout);
+		got = wait_key(r, 1);
+	}
+	if (raw)
+		tcsetattr(r->in, TCSANOW, &saved);
+	if (r->tty && !r->line_mode)
+		printf("\n");
+	return got == 1;
+}
+
+static const char *checked_action(const char *what, const char *val)
+{
+	static const char *const ok[] = { "reboot", "poweroff", "halt", "shell", "reipl", "menu" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+		if (strcmp(val, ok[i]) == 0)
+			return val;
+	warnmsg("%s: unknown action '%s', using reboot", what, val);
+	return "reboot";
+}
+
+static void read_cmdline(struct rescue *r)
+{
+	char path[4200], line[4096];
+
+	snprintf(path, sizeof(path), "%s/cmdline", r->proc_root);
+	cmdline_read(path, line, sizeof(line));
+	if (cmdline_get(line, "dumpbox.mode", r->cmd_mode, sizeof(r->cmd_mode)) < 0)
+		r->cmd_mode[0] = '\0';
+	if (cmdline_get(line, "dumpbox.timeout", r->cmd_timeout, sizeof(r->cmd_timeout)) < 0)
+		r->cmd_timeout[0] = '\0';
+	if (cmdline_get(line, "dumpbox.target", r->cmd_target, sizeof(r->cmd_target)) == 0)
+		r->target = r->cmd_target;
+	if (cmdline_get(line, "dumpbox.format", r->cmd_format, sizeof(r->cmd_format)) == 0)
+		r->format = r->cmd_format;
+	if (cmdline_get(line, "dumpbox.final", r->cmd_final, sizeof(r->cmd_final)) == 0)
+		r->final = r->cmd_final;
+	if (cmdline_get(line, "dumpbox.on_failure", r->cmd_on_failure, sizeof(r->cmd_on_failure)) == 0)
+		r->on_failure = r->cmd_on_failure;
+}
+
+static int set_mode(struct rescue *r, const char *m)
+{
+	if (strcmp(m, "auto") == 0)
+		r->mode = MODE_AUTO;
+	else if (strcmp(m, "menu") == 0)
+		r->mode = MODE_MENU;
+	else if (strcmp(m, "shell") == 0)
+		r->mode = MODE_SHELL;
+	else
+		return -1;
+	return 0;
+}
+
+int rescue_main(int argc, char **argv)
+{
+	enum {
+		OPT_MODE = 256, OPT_TIMEOUT, OPT_TARGET, OPT_FORMAT, OPT_FINAL, OPT_ON_FAILURE,
+		OPT_PROC, OPT_SYSFS, OPT_DEBUGFS, OPT_DEV, OPT_NO_ACT,
+	};
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "final", required_argument, NULL, OPT_FINAL },
+		{ "on-failure", required_argument, NULL, OPT_ON_FAILURE },
+		{ "proc-root", required_argument, NULL, OPT_PROC },
+		{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
+		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
+		{ "dev-root", required_argument, NULL, OPT_DEV },
+		{ "no-act", no_argument, NULL, OPT_NO_ACT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rescue r = {
+		.mode = MODE_MENU,
+		.timeout = 10,
+		.format = "elf",
+		.proc_root = "/proc",
+		.dev_root = "/dev",
+		.roots = { .sysfs = "/sys", .debugfs = "/sys/kernel/debug" },
+		.in = STDIN_FILENO,
+		.dumped = -1,
+	};
+	const char *opt_mode = NULL, *opt_timeout = NULL, *opt_target = NULL, *opt_format = NULL,
+		   *opt_final = NULL, *opt_on_failure = NULL;
+	uint64_t n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_MODE: opt_mode = optarg; break;
+		case OPT_TIMEOUT: opt_timeout = optarg; break;
+		case OPT_TARGET: opt_target = optarg; break;
+		case OPT_FORMAT: opt_format = optarg; break;
+		case OPT_FINAL: opt_final = optarg; break;
+		case OPT_ON_FAILURE: opt_on_failure = optarg; break;
+		case OPT_PROC: r.proc_root = optarg; break;
+		case OPT_SYSFS: r.roots.sysfs = optarg; break;
+		case OPT_DEBUGFS: r.roots.debugfs = optarg; break;
+		case OPT_DEV: r.dev_root = optarg; break;
+		case OPT_NO_ACT: r.no_act = 1; break;
+		default: usage_error("bad option");
+		}
+	}
+	if (optind != argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+
+	/* The command line first, then options over it. */
+	read_cmdline(&r);
+	if (opt_mode && set_mode(&r, opt_mode) < 0)
+		usage_error("--mode is auto, menu or shell, not '%s'", opt_mode);
+	if (!opt_mode && r.cmd_mode[0] && set_mode(&r, r.cmd_mode) < 0)
+		warnmsg("dumpbox.mode=%s is not auto, menu or shell: using menu", r.cmd_mode);
+	if (!opt_timeout && r.cmd_timeout[0])
+		opt_timeout = r.cmd_timeout;
+	if (opt_timeout && (parse_u64(opt_timeout, &n) < 0 || n > 86400))
+		usage_error("the timeout is seconds (0-86400), not '%s'", opt_timeout);
+	if (opt_timeout)
+		r.timeout = (unsigned)n;
+	if (opt_target)
+		r.target = opt_target;
+	if (opt_format)
+		r.format = opt_format;
+	if (strcmp(r.format, "elf") != 0)
+		warnmsg("dump format '%s' is not available: writing ELF", r.format);
+	if (opt_final)
+		r.final = opt_final;
+	if (opt_on_failure)
+		r.on_failure = opt_on_failure;
+	if (!r.final) {
+		char type[32];
+
+		/* On s390 the machine is given back by re-IPL when zcore
+		 * offers it, as the reference tool does. */
+		r.final = s390_ipl_type(&r.roots, type, sizeof(type)) == 0 &&
+			  strcmp(type, "fcp_dump") == 0 ? "reipl" : "reboot";
+	}
+	r.final = checked_action("final", r.final);
+	r.on_failure = r.on_failure ? checked_action("on_failure", r.on_failure) : r.final;
+	if (r.mode == MODE_SHELL && !IS_ENABLED(CONFIG_RESCUE_SHELL)) {
+		warnmsg("this rescue system has no shell: using the menu");
+		r.mode = MODE_MENU;
+	}
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	r.tty = isatty(r.in);
+	r.line_mode = is_line_console(&r);
+	look(&r);
+
+	if (r.mode == MODE_SHELL) {
+		shell(&r);
+		return menu(&r);
+	}
+	if (r.mode == MODE_AUTO) {
+		show_status(&r);
+		if (!r.have_vmcore) {
+			printf("Nothing to dump: here is the menu.\n");
+			return menu(&r);
+		}
+		return automatic(&r);
+	}
+	if (r.have_vmcore)
+		show_status(&r);
+	if (r.have_vmcore && !countdown(&r)) {
+		printf("Dumping automatically.\n");
+		return automatic(&r);
+	}
+	return menu(&r);
+}

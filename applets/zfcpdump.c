@@ -1,0 +1,141 @@
+/* zfcpdump: the dump itself. Runs in the dump (capture) kernel, copies
+ * /proc/vmcore to a prepared dump disk, a file or a stream, completely or
+ * visibly not, in a few MiB of memory. */
+//applet:zfcpdump
+//config:config ZFCPDUMP
+//config:	bool "zfcpdump: write the crashed system's memory to a dump disk"
+//config:	default y
+//config:	help
+//config:	  usage: zfcpdump [OPTIONS]
+//config:
+//config:	  Copy a crash dump (/proc/vmcore in a dump kernel) to a dump disk
+//config:	  prepared with diskprep (or zipl -d), to a file or directory, or
+//config:	  to standard output. The ELF header is written last, so a dump
+//config:	  that is cut off never looks complete.
+//config:
+//config:	  Source:
+//config:	    --source FILE       the ELF core to dump (default /proc/vmcore)
+//config:	  Target (default: the only prepared dump disk on this machine):
+//config:	    --target DEV        a dump disk: a device, image file, or
+//config:	                        UUID=... or LABEL=... of a prepared disk
+//config:	    --output FILE|DIR|- a new FILE (written as FILE.incomplete,
+//config:	                        renamed when complete); in an existing
+//config:	                        DIR: DIR/dump-YYYYMMDD-HHMMSS/ with vmcore,
+//config:	                        dmesg.txt and info.json; "-": standard
+//config:	                        output in makedumpfile's flattened format
+//config:	                        (makedumpfile -R rebuilds the file)
+//config:	    --force             overwrite a dump that was not extracted
+//config:	  Behaviour:
+//config:	    --dry-run           say what would be dumped where, and whether
+//config:	                        it fits; write nothing
+//config:	    --progress=N        a progress line every N seconds (default 5)
+//config:	    --quiet             no progress lines
+//config:	    --no-reipl          on s390, do not re-IPL after the dump
+//config:	  Roots (for tests; the kernel's paths by default):
+//config:	    --sysfs-root DIR    /sys
+//config:	    --debugfs-root DIR  /sys/kernel/debug
+//config:	    --proc-root DIR     /proc (reads cmdline: dump_debug=N)
+//config:	    --dev-root DIR      /dev
+//config:
+//config:	  On s390, when /sys/firmware/ipl/ipl_type is fcp_dump, the IPL zfcp
+//config:	  device is brought online first; when zcore's HSA exists, the
+//config:	  memory it holds is copied first and the HSA released.
+//config:
+//config:	  Exit status: 0 dump complete; 1 failed, or complete with
+//config:	  unreadable source pages (zeros, listed); 2 the source is not an
+//config:	  ELF core or the target is not a dump disk; 3 dump incomplete
+//config:	  (target full, interrupted); 64 usage error.
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "dumpbox.h"
+#include "dumpjob.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+int zfcpdump_main(int argc, char **argv)
+{
+	enum {
+		OPT_SOURCE = 256, OPT_TARGET, OPT_OUTPUT, OPT_FORCE, OPT_DRY_RUN, OPT_PROGRESS,
+		OPT_QUIET, OPT_NO_REIPL, OPT_SYSFS, OPT_DEBUGFS, OPT_PROC, OPT_DEV,
+	};
+	static const struct option longopts[] = {
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "no-reipl", no_argument, NULL, OPT_NO_REIPL },
+		{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
+		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
+		{ "proc-root", required_argument, NULL, OPT_PROC },
+		{ "dev-root", required_argument, NULL, OPT_DEV },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dumpjob z;
+	const char *proc_root = "/proc";
+	char cmdline[4096], path[4200], val[16];
+	uint64_t n;
+	int c, rc;
+
+	dumpjob_init(&z);
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SOURCE: z.source = optarg; break;
+		case OPT_TARGET: z.target = optarg; break;
+		case OPT_OUTPUT: z.output = optarg; break;
+		case OPT_FORCE: z.force = 1; break;
+		case OPT_DRY_RUN: z.dry_run = 1; break;
+		case OPT_PROGRESS:
+			if (parse_u64(optarg, &n) < 0 || n > 86400)
+				usage_error("--progress takes seconds (0-86400), not '%s'", optarg);
+			z.progress_secs = (unsigned)n;
+			break;
+		case OPT_QUIET: z.quiet = 1; break;
+		case OPT_NO_REIPL: z.reipl = 0; break;
+		case OPT_SYSFS: z.roots.sysfs = optarg; break;
+		case OPT_DEBUGFS: z.roots.debugfs = optarg; break;
+		case OPT_PROC: proc_root = optarg; break;
+		case OPT_DEV: z.dev_root = optarg; break;
+		default: usage_error("bad option");
+		}
+	}
+	if (optind != argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (z.target && z.output)
+		usage_error("--target and --output exclude each other");
+
+	snprintf(path, sizeof(path), "%s/cmdline", proc_root);
+	cmdline_read(path, cmdline, sizeof(cmdline));
+	if (cmdline_get(cmdline, "dump_debug", val, sizeof(val)) == 0 && parse_u64(val, &n) == 0)
+		z.debug = (int)(n > 9 ? 9 : n);
+
+	/* A signal stops the copy at the next chunk and the dump is marked
+	 * incomplete, instead of dying with the target in BUSY. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed pipe or a file size limit is an error to report, not a
+	 * reason to die in silence. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+
+	z.stop = &stop_requested;
+	rc = dumpjob_run(&z);
+	dumpjob_finish(&z);
+	return rc;
+}

@@ -1,0 +1,17 @@
+/* The kernel command line (/proc/cmdline): parameters separated by
+ * spaces, a value in double quotes may hold spaces, as the kernel's own
+ * parser reads it (lib/cmdline.c: next_arg). */
+#ifndef DUMPBOX_CMDLINE_H
+#define DUMPBOX_CMDLINE_H
+
+#include <stddef.h>
+
+/* Copy the value of the last "key=value" on the line into buf (the
+ * kernel lets a later parameter override an earlier one). 0 found (a bare
+ * "key" gives ""), -1 absent or longer than buf. */
+int cmdline_get(const char *cmdline, const char *key, char *buf, size_t len);
+
+/* Read PATH (normally /proc/cmdline) into buf; "" when it cannot. */
+void cmdline_read(const char *path, char *buf, size_t len);
+
+#endif

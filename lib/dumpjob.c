@@ -1,0 +1,485 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "dumpbox.h"
+#include "dumpjob.h"
+#include "dumptarget.h"
+#include "json.h"
+#include "printk.h"
+
+void dumpjob_init(struct dumpjob *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->source = "/proc/vmcore";
+	j->progress_secs = 5;
+	j->reipl = 1;
+	j->roots.sysfs = "/sys";
+	j->roots.debugfs = "/sys/kernel/debug";
+	j->dev_root = "/dev";
+	j->win.fd = -1;
+}
+
+
+static void debug_log(const char *what)
+{
+	fprintf(stderr, "%s: %s\n", applet_name, what);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The final word, on the console, as the reference tool prints it. */
+static int dump_failed(int status, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static int dump_failed(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("Dump failed: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+void dumpjob_s390_prepare(struct dumpjob *j)
+{
+	char type[64];
+
+	j->prepared = 1;
+	if (s390_ipl_type(&j->roots, type, sizeof(type)) < 0 || strcmp(type, "fcp_dump") != 0)
+		return;
+	j->fcp_dump = 1;
+	struct s390_ipl_fcp ipl;
+
+	if (s390_read_ipl_fcp(&j->roots, &ipl) == 0 &&
+	    s390_zfcp_online(&j->roots, &ipl, j->debug ? debug_log : NULL) == 0 && j->debug)
+		fprintf(stderr, "%s: IPL device %s wwpn %s lun %s is online\n",
+			applet_name, ipl.device, ipl.wwpn, ipl.lun);
+	/* Failing here is not the end: the disk may be online already, and
+	 * the lookup below says clearly if it is not. */
+}
+
+static int hsa_release(void *arg)
+{
+	struct dumpjob *j = arg;
+
+	if (j->debug)
+		debug_log("releasing the HSA (echo 0 > zcore/hsa)");
+	return s390_hsa_release(&j->roots);
+}
+
+/* The kernel log, formatted as makedumpfile prints it, into a growing
+ * buffer capped at max bytes (the newest part is what matters: keep the
+ * tail). */
+struct logbuf {
+	char *buf;
+	size_t len, max;
+};
+
+static int collect_log(void *arg, const struct printk_record *rec)
+{
+	struct printk_writer *w = arg;
+
+	return printk_write(w, rec) < 0 ? -1 : 0;
+}
+
+static char *read_log(struct dumpjob *j, size_t max, size_t *len)
+{
+	char *buf = NULL, err[256];
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	struct printk_writer w = { .out = f };
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	if (printk_log(&j->vc, collect_log, &w, err, sizeof(err)) < 0)
+		warnmsg("the kernel log of the dump is not readable: %s", err);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	if (size > max) {
+		memmove(buf, buf + size - max, max);
+		size = max;
+	}
+	*len = size;
+	return buf;
+}
+
+/* ---- a dump disk as a target -------------------------------------------- */
+
+static int disk_begin(struct dump_target *t, uint64_t size)
+{
+	struct dumpjob *j = t->priv;
+	char release[65] = "", crashtime[32];
+	struct dumpdisk_meta m = { .format = DUMPDISK_FMT_ELF };
+	size_t loglen;
+	char *log;
+	int rc;
+
+	if (size > j->disk.info.capacity)
+		warnmsg("the dump (%" PRIu64 " MiB) is larger than the dump area (%" PRIu64
+			" MiB): it will be incomplete", size >> 20, j->disk.info.capacity >> 20);
+	if (vmcoreinfo_get(&j->vc, "OSRELEASE", release, sizeof(release)) == 0)
+		m.kernel_release = release;
+	if (vmcoreinfo_get(&j->vc, "CRASHTIME", crashtime, sizeof(crashtime)) == 0)
+		m.crash_time = strtoull(crashtime, NULL, 10);
+	/* The log goes first: the crash reason survives a failed dump. */
+	log = read_log(j, DUMPDISK_LOG_DEFAULT - DUMPDISK_LOG_HEADER, &loglen);
+	rc = dumpdisk_begin(&j->disk, &m, log, loglen);
+	free(log);
+	if (rc < 0)
+		snprintf(t->reason, sizeof(t->reason), "%s", j->disk.err);
+	return rc;
+}
+
+static int disk_write(struct dump_target *t, const void *buf, size_t len, uint64_t off)
+{
+	struct dumpjob *j = t->priv;
+
+	return dumpdisk_write(&j->disk, buf, len, off);
+}
+
+/* The area may hold an old dump: zeros must really be written. */
+static int disk_zero(struct dump_target *t, size_t len, uint64_t off)
+{
+	static const unsigned char zeros[DUMP_CHUNK];
+	struct dumpjob *j = t->priv;
+
+	while (len) {
+		size_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+
+		if (dumpdisk_write(&j->disk, zeros, n, off) < 0)
+			return -1;
+		len -= n;
+		off += n;
+	}
+	return 0;
+}
+
+static int disk_sync(struct dump_target *t)
+{
+	struct dumpjob *j = t->priv;
+
+	return fsync(j->disk.fd);
+}
+
+static int disk_finish(struct dump_target *t, int complete, const struct dump_target *info)
+{
+	struct dumpjob *j = t->priv;
+
+	return dumpdisk_finish(&j->disk, complete ? DUMPDISK_COMPLETE : DUMPDISK_INCOMPLETE,
+			       complete ? info->size : info->written,
+			       complete ? NULL : info->reason);
+}
+
+static const struct dump_target_ops disk_ops = {
+	.begin = disk_begin,
+	.write = disk_write,
+	.zero = disk_zero,
+	.sync = disk_sync,
+	.finish = disk_finish,
+};
+
+static int open_disk(struct dumpjob *j)
+{
+	struct dumpdisk_found found;
+	char err[256];
+	const char *path = j->target;
+	int rc;
+
+	/* UUID=, LABEL= or nothing: look through the machine's disks. A
+	 * path is opened as given. */
+	if (!path || strncmp(path, "UUID=", 5) == 0 || strncmp(path, "LABEL=", 6) == 0) {
+		rc = dumpdisk_lookup(path, j->roots.sysfs, j->dev_root, &found, err, sizeof(err));
+		if (rc)
+			return dump_failed(rc == EXIT_USAGE ? EXIT_USAGE : EXIT_NOT_OURS,
+					   "%s", err);
+		path = found.dev;
+	}
+	rc = dumpdisk_open(&j->disk, path, j->dry_run ? DUMPDISK_RDONLY : DUMPDISK_RDWR);
+	if (rc) {
+		dumpdisk_close(&j->disk);
+		return dump_failed(rc, "%s: %s", path, j->disk.err);
+	}
+	j->have_disk = 1;
+	if (!j->force && !j->dry_run && dumpdisk_may_overwrite(&j->disk) < 0)
+		return dump_failed(EXIT_DAMAGED, "%s: %s (--force overwrites it)", path, j->disk.err);
+	snprintf(j->file, sizeof(j->file), "%s", path);
+	return EXIT_OK;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static int make_dump_dir(struct dumpjob *j)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char stamp[32];
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "dump-%Y%m%d-%H%M%S", &tm);
+	if (snprintf(j->dir, sizeof(j->dir), "%s/%s", j->output, stamp) >= (int)sizeof(j->dir))
+		return dump_failed(EXIT_USAGE, "%s: path too long", j->output);
+	if (!j->dry_run && mkdir(j->dir, 0700) < 0)
+		return dump_failed(EXIT_DAMAGED, "cannot create %s: %s", j->dir, strerror(errno));
+	if (snprintf(j->file, sizeof(j->file), "%s/vmcore", j->dir) >= (int)sizeof(j->file))
+		return dump_failed(EXIT_USAGE, "%s: path too long", j->output);
+	return EXIT_OK;
+}
+
+static int write_dmesg_file(struct dumpjob *j)
+{
+	char path[4200];
+	size_t len;
+	char *log = read_log(j, SIZE_MAX, &len);
+	int fd, rc = 0;
+
+	if (!log)
+		return 0;
+	snprintf(path, sizeof(path), "%s/dmesg.txt", j->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, log, len) < 0 || fsync(fd) < 0) {
+		warnmsg("writing %s failed:", path);
+		rc = -1;
+	}
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
+	free(log);
+	return rc;
+}
+
+static void write_info_json(struct dumpjob *j, const struct dump_target *t, int status)
+{
+	char path[4200], val[128];
+	FILE *f;
+	struct json js;
+
+	snprintf(path, sizeof(path), "%s/info.json", j->dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		warnmsg("cannot create %s:", path);
+		return;
+	}
+	json_init(&js, f);
+	json_object(&js, NULL);
+	json_str(&js, "source", j->source);
+	json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore" : "vmcore.incomplete");
+	json_str(&js, "arch", vmcore_arch(&j->vc));
+	json_str(&js, "kernel_release",
+		 vmcoreinfo_get(&j->vc, "OSRELEASE", val, sizeof(val)) == 0 ? val : NULL);
+	json_str(&js, "crash_time",
+		 vmcoreinfo_get(&j->vc, "CRASHTIME", val, sizeof(val)) == 0 ? val : NULL);
+	json_bool(&js, "complete", status == EXIT_OK || status == EXIT_DAMAGED);
+	json_u64(&js, "size", t->size);
+	json_u64(&js, "written", t->written);
+	json_u64(&js, "zero_bytes", t->zero_bytes);
+	json_array(&js, "unreadable");
+	for (size_t i = 0; i < t->nbad; i++) {
+		json_object(&js, NULL);
+		json_u64(&js, "offset", t->bad[i].offset);
+		json_u64(&js, "length", t->bad[i].len);
+		json_end(&js);
+	}
+	json_end(&js);
+	json_str(&js, "reason", t->reason[0] ? t->reason : NULL);
+	json_str(&js, "writer", "dumpbox " DUMPBOX_VERSION);
+	json_finish(&js);
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
+		warnmsg("writing %s failed:", path);
+	if (fclose(f) != 0)
+		warnmsg("closing %s failed:", path);
+}
+
+/* ---- the dump ----------------------------------------------------------- */
+
+static int open_target(struct dumpjob *j, struct dump_target *t)
+{
+	struct stat st;
+	int rc;
+
+	if (j->output && strcmp(j->output, "-") == 0) {
+		if (isatty(STDOUT_FILENO))
+			return dump_failed(EXIT_USAGE, "refusing to write a dump to a terminal");
+		dump_target_flat(t, STDOUT_FILENO, "standard output");
+		snprintf(j->file, sizeof(j->file), "standard output (flattened)");
+		return EXIT_OK;
+	}
+	if (j->output) {
+		if (stat(j->output, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = make_dump_dir(j);
+			if (rc)
+				return rc;
+		} else {
+			snprintf(j->file, sizeof(j->file), "%s", j->output);
+		}
+		if (access(j->file, F_OK) == 0)
+			return dump_failed(EXIT_USAGE, "%s exists: a dump never replaces a file", j->file);
+		if (j->dry_run)
+			return EXIT_OK;
+		if (dump_target_file(t, j->file) < 0)
+			return dump_failed(errno == EEXIST ? EXIT_USAGE : EXIT_DAMAGED,
+					   "cannot create %s.incomplete: %s", j->file, strerror(errno));
+		return EXIT_OK;
+	}
+	rc = open_disk(j);
+	if (rc)
+		return rc;
+	memset(t, 0, sizeof(*t));
+	t->ops = &disk_ops;
+	t->priv = j;
+	t->name = j->file;
+	return EXIT_OK;
+}
+
+static void fill_plan(struct dumpjob *j, struct dumpjob_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = j->vc.expected_size;
+	snprintf(p->target, sizeof(p->target), "%s", j->file);
+	p->fits = 1;
+	if (j->have_disk) {
+		p->capacity = j->disk.info.capacity;
+		p->fits = p->size <= p->capacity;
+	}
+}
+
+static int dry_run(struct dumpjob *j)
+{
+	struct dumpjob_plan p;
+
+	fill_plan(j, &p);
+	printf("Would dump %s (%" PRIu64 " MiB, %s) to %s\n", j->source, p.size >> 20,
+	       vmcore_arch(&j->vc), p.target);
+	if (j->have_disk) {
+		printf("Dump area: %" PRIu64 " MiB, %s; the dump %s\n", p.capacity >> 20,
+		       dumpdisk_state_name(j->disk.info.state),
+		       p.fits ? "fits" : "does NOT fit");
+		return p.fits ? EXIT_OK : EXIT_INCOMPLETE;
+	}
+	return EXIT_OK;
+}
+
+/* Open the source and the target as a dry run would. */
+static int open_both(struct dumpjob *j, struct dump_target *t)
+{
+	int rc;
+
+	if (window_open(&j->win, j->source) < 0)
+		return dump_failed(errno == ENOENT ? EXIT_NOT_OURS : EXIT_DAMAGED,
+				   "%s: %s%s", j->source, strerror(errno),
+				   errno == ENOENT && strcmp(j->source, "/proc/vmcore") == 0
+				   ? " (this is not a dump kernel)" : "");
+	rc = vmcore_open(&j->vc, &j->win);
+	if (rc)
+		return dump_failed(rc, "%s: %s", j->source, j->vc.err);
+	return open_target(j, t);
+}
+
+int dumpjob_plan(struct dumpjob *j, struct dumpjob_plan *p)
+{
+	struct dump_target t = { 0 };
+	int saved = j->dry_run, rc;
+
+	j->dry_run = 1;
+	rc = open_both(j, &t);
+	if (rc == EXIT_OK) {
+		fill_plan(j, p);
+		if (!p->fits)
+			rc = EXIT_INCOMPLETE;
+	}
+	j->dry_run = saved;
+	if (j->have_disk)
+		dumpdisk_close(&j->disk);
+	j->have_disk = 0;
+	vmcore_close(&j->vc);
+	if (j->win.fd >= 0)
+		window_close(&j->win);
+	return rc;
+}
+
+int dumpjob_run(struct dumpjob *j)
+{
+	struct dump_target t = { 0 };
+	struct dump_opts o = { 0 };
+	uint64_t hsa = 0;
+	int rc;
+
+	if (!j->prepared)
+		dumpjob_s390_prepare(j);
+	j->started = now();
+	rc = open_both(j, &t);
+	if (rc)
+		return rc;
+	if (j->dry_run)
+		return dry_run(j);
+
+	if (s390_hsa_size(&j->roots, &hsa) < 0)
+		warnmsg("cannot read the HSA size (%s/zcore/hsa):", j->roots.debugfs);
+	if (hsa && j->debug)
+		fprintf(stderr, "%s: HSA size 0x%" PRIx64 ": copying the memory below it first\n",
+			applet_name, hsa);
+	o.hsa_size = hsa;
+	o.release_hsa = hsa_release;
+	o.hsa_arg = j;
+	o.progress = j->quiet ? NULL : stderr;
+	o.progress_secs = j->progress_secs;
+	o.stop = j->stop;
+	if (j->dir[0] && write_dmesg_file(j) < 0)
+		warnmsg("the kernel log was not saved (the dump goes on)");
+
+	if (!j->quiet)
+		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s\n", j->source,
+			j->vc.expected_size >> 20, j->file);
+	rc = dump_vmcore(&j->vc, &t, &o);
+	if (j->dir[0])
+		write_info_json(j, &t, rc);
+	if (rc == EXIT_OK)
+		fprintf(stderr, "Dump successful (%" PRIu64 " MiB in %.1f s)\n",
+			t.size >> 20, now() - j->started);
+	else if (rc == EXIT_DAMAGED && !t.error && t.nbad)
+		fprintf(stderr, "Dump successful, but %s\n", t.reason);
+	else
+		dump_failed(rc, "%s", t.reason[0] ? t.reason : "unknown error");
+	if (t.ops != &disk_ops)
+		dump_target_free(&t);
+	else
+		free(t.bad);
+	return rc;
+}
+
+
+void dumpjob_finish(struct dumpjob *j)
+{
+	if (j->have_disk)
+		dumpdisk_close(&j->disk);
+	j->have_disk = 0;
+	vmcore_close(&j->vc);
+	if (j->win.fd >= 0)
+		window_close(&j->win);
+	if (j->fcp_dump && j->reipl && !j->dry_run) {
+		fflush(NULL);
+		if (s390_reipl(&j->roots) < 0)
+			warnmsg("re-IPL failed:");
+	}
+}
