@@ -215,19 +215,6 @@ int dumpdisk_sb_decode(struct dumpdisk_sb *sb, const uint8_t *b, uint64_t region
 
 /* ---- opening ------------------------------------------------------------ */
 
-static int read_exact(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got;
-
-	if (pread_full(fd, buf, len, off, &got) < 0 && got < len)
-		return -1;
-	if (got < len) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
 static void info_from_sb(struct dumpdisk *d)
 {
 	const struct dumpdisk_sb *sb = &d->sb;
@@ -261,11 +248,11 @@ static int open_ours(struct dumpdisk *d, uint64_t start, uint64_t size)
 	int prc, brc;
 	uint64_t boff;
 
-	if (size < DUMPDISK_SB_AREA * 2 || read_exact(d->fd, p, sizeof(p), start) < 0)
+	if (size < DUMPDISK_SB_AREA * 2 || pread_full(d->fd, p, sizeof(p), start, NULL) < 0)
 		return dfail(d, EXIT_NOT_OURS, "too small for a dump disk");
 	prc = dumpdisk_sb_decode(&ps, p, size, perr, sizeof(perr));
 	boff = backup_offset(prc == 0 ? ps.part_size : size);
-	if (read_exact(d->fd, b, sizeof(b), start + boff) < 0)
+	if (pread_full(d->fd, b, sizeof(b), start + boff, NULL) < 0)
 		brc = fail(berr, sizeof(berr), EXIT_DAMAGED, "cannot read the backup superblock: %s",
 			   strerror(errno));
 	else
@@ -545,7 +532,7 @@ static int write_sb_both(struct dumpdisk *d)
 
 static int read_page0(struct dumpdisk *d, uint8_t *page)
 {
-	if (read_exact(d->fd, page, ZIPL_CSUM_SIZE, d->dump_base) < 0)
+	if (pread_full(d->fd, page, ZIPL_CSUM_SIZE, d->dump_base, NULL) < 0)
 		return dfail(d, -1, "cannot read the dump's first page: %s", strerror(errno));
 	return 0;
 }
@@ -634,7 +621,7 @@ char *dumpdisk_read_log(struct dumpdisk *d, size_t *lenp)
 
 	log_area(d, &off, &size);
 	id = d->layout == DUMPDISK_OURS ? d->sb.dump_id : d->z.ext_bound ? d->z.ext.dump_id : 0;
-	if (!size || !id || read_exact(d->fd, h, sizeof(h), off) < 0 ||
+	if (!size || !id || pread_full(d->fd, h, sizeof(h), off, NULL) < 0 ||
 	    memcmp(h, LOG_MAGIC, 8) != 0 || (uint32_t)crc32(0, h, 60) != get_le32(h + 60) ||
 	    get_le64(h + 8) != id)
 		return NULL;
@@ -642,7 +629,7 @@ char *dumpdisk_read_log(struct dumpdisk *d, size_t *lenp)
 	if (len > size - DUMPDISK_LOG_HEADER)
 		return NULL;
 	text = xmalloc((size_t)len + 1);
-	if (read_exact(d->fd, text, len, off + DUMPDISK_LOG_HEADER) < 0 ||
+	if (pread_full(d->fd, text, len, off + DUMPDISK_LOG_HEADER, NULL) < 0 ||
 	    (uint32_t)crc32(0, (Bytef *)text, len) != get_le32(h + 20)) {
 		free(text);
 		return NULL;
@@ -831,7 +818,7 @@ static int data_crc(struct dumpdisk *d, uint64_t size, uint32_t *crc)
 	for (uint64_t off = 0; off < size;) {
 		size_t n = size - off < bufsz ? (size_t)(size - off) : bufsz;
 
-		if (read_exact(d->fd, buf, n, d->dump_base + off) < 0) {
+		if (pread_full(d->fd, buf, n, d->dump_base + off, NULL) < 0) {
 			free(buf);
 			return dfail(d, -1, "cannot read back the dump: %s", strerror(errno));
 		}

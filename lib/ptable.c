@@ -132,19 +132,6 @@ int uuid_parse(const char *s, uint8_t u[16])
 
 /* ---- reading ---------------------------------------------------------- */
 
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got;
-
-	if (pread_full(fd, buf, len, off, &got) < 0 && got < len)
-		return -1;
-	if (got < len) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
 static int gpt_header_ok(const uint8_t *h, uint32_t sector, uint64_t lba,
 			 uint64_t nsect)
 {
@@ -189,7 +176,7 @@ static int gpt_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *p
 		return -1;
 	}
 	ents = xmalloc(tlen);
-	if (read_at(fd, ents, tlen, elba * sector) < 0) {
+	if (pread_full(fd, ents, tlen, elba * sector, NULL) < 0) {
 		set_err(err, errlen, "cannot read the GPT entries: %s", strerror(errno));
 		free(ents);
 		return -1;
@@ -246,7 +233,7 @@ int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
 	if (nsect < 2)
 		return 0;
 	buf = xmalloc(2 * (size_t)sector);
-	if (read_at(fd, buf, 2 * (size_t)sector, 0) < 0) {
+	if (pread_full(fd, buf, 2 * (size_t)sector, 0, NULL) < 0) {
 		set_err(err, errlen, "cannot read the partition table: %s", strerror(errno));
 		free(buf);
 		return -1;
@@ -268,7 +255,7 @@ int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
 			uint64_t alt = get_le64(hdr + 32);
 			uint8_t *b2 = xmalloc(sector);
 
-			if (alt >= nsect || read_at(fd, b2, sector, alt * sector) < 0 ||
+			if (alt >= nsect || pread_full(fd, b2, sector, alt * sector, NULL) < 0 ||
 			    !gpt_header_ok(b2, sector, alt, nsect))
 				pt->gpt_backup_bad = 1;
 			free(b2);
@@ -276,7 +263,7 @@ int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
 			uint8_t *b2 = xmalloc(sector);
 
 			/* Primary header damaged: the backup at the last sector. */
-			if (read_at(fd, b2, sector, (nsect - 1) * sector) == 0 &&
+			if (pread_full(fd, b2, sector, (nsect - 1) * sector, NULL) == 0 &&
 			    gpt_header_ok(b2, sector, nsect - 1, nsect)) {
 				rc = gpt_read(fd, dev_size, sector, pt, b2, err, errlen);
 			} else {
@@ -561,7 +548,7 @@ int probe_signatures(int fd, uint64_t base, uint64_t size, uint32_t sector,
 		}
 		if (off + s->len > size)
 			continue;
-		if (read_at(fd, buf, s->len, base + off) < 0)
+		if (pread_full(fd, buf, s->len, base + off, NULL) < 0)
 			continue;
 		if (memcmp(buf, s->magic, s->len) == 0)
 			add_hit(hits, max, &n, s->what, off);
@@ -570,14 +557,14 @@ int probe_signatures(int fd, uint64_t base, uint64_t size, uint32_t sector,
 	if (size >= 128 * 1024) {
 		uint64_t o90 = (size & ~65535ull) - 65536, o10 = (size - 8192) & ~4095ull;
 
-		if (read_at(fd, buf, 4, base + o90) == 0 && get_le32(buf) == 0xa92b4efc)
+		if (pread_full(fd, buf, 4, base + o90, NULL) == 0 && get_le32(buf) == 0xa92b4efc)
 			add_hit(hits, max, &n, "Linux RAID member (md 0.90)", o90);
-		if (read_at(fd, buf, 4, base + o10) == 0 && get_le32(buf) == 0xa92b4efc)
+		if (pread_full(fd, buf, 4, base + o10, NULL) == 0 && get_le32(buf) == 0xa92b4efc)
 			add_hit(hits, max, &n, "Linux RAID member (md 1.0)", o10);
 	}
 	/* A DOS table: 55 AA plus at least one plausible entry, and not a
 	 * FAT boot sector (already named above). */
-	if (size >= 512 && read_at(fd, mbr, 512, base) == 0 &&
+	if (size >= 512 && pread_full(fd, mbr, 512, base, NULL) == 0 &&
 	    mbr[510] == 0x55 && mbr[511] == 0xaa) {
 		int entries = 0, bad = 0, gpt = 0;
 

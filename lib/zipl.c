@@ -159,19 +159,6 @@ void zipl_ext_encode(uint8_t *b, const struct zipl_ext *e)
 
 /* ---- reading ---------------------------------------------------------- */
 
-static int read_exact(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got;
-
-	if (pread_full(fd, buf, len, off, &got) < 0 && got < len)
-		return -1;
-	if (got < len) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
 static int classify_page0(const uint8_t *p)
 {
 	static const uint8_t zero[64];
@@ -193,7 +180,7 @@ static int has_dump_program(int fd, uint64_t dev_size, uint32_t blk, uint64_t pt
 	uint8_t tab[PROGRAM_TABLE_SIZE], hdr[COMPONENT_SIZE];
 
 	if (ptab == 0 || ptab > (dev_size - PROGRAM_TABLE_SIZE) / blk ||
-	    read_exact(fd, tab, sizeof(tab), ptab * blk) < 0 || memcmp(tab, "zIPL", 4) != 0)
+	    pread_full(fd, tab, sizeof(tab), ptab * blk, NULL) < 0 || memcmp(tab, "zIPL", 4) != 0)
 		return 0;
 	for (size_t i = 1; i < PROGRAM_TABLE_SIZE / BLOCKPTR_SIZE; i++) {
 		uint64_t b = get_be64(tab + i * BLOCKPTR_SIZE);
@@ -202,7 +189,7 @@ static int has_dump_program(int fd, uint64_t dev_size, uint32_t blk, uint64_t pt
 			break;
 		if (b > (dev_size - COMPONENT_SIZE) / blk)
 			continue;
-		if (read_exact(fd, hdr, sizeof(hdr), b * blk) == 0 &&
+		if (pread_full(fd, hdr, sizeof(hdr), b * blk, NULL) == 0 &&
 		    memcmp(hdr, "zIPL", 4) == 0 && hdr[4] == COMPONENT_HEADER_DUMP)
 			return 1;
 	}
@@ -218,7 +205,7 @@ int zipl_probe(int fd, uint64_t dev_size, uint32_t blk, struct zipl_disk *z,
 
 	memset(z, 0, sizeof(*z));
 	z->blk = blk;
-	if (dev_size < sizeof(mbr) || read_exact(fd, mbr, sizeof(mbr), 0) < 0)
+	if (dev_size < sizeof(mbr) || pread_full(fd, mbr, sizeof(mbr), 0, NULL) < 0)
 		return fail(err, errlen, EXIT_NOT_OURS, "too small for a boot record");
 	if (memcmp(mbr, "zIPL", 4) != 0)
 		return fail(err, errlen, EXIT_NOT_OURS, "no zIPL boot record");
@@ -233,7 +220,7 @@ int zipl_probe(int fd, uint64_t dev_size, uint32_t blk, struct zipl_disk *z,
 	if (z->sb_off % 512 || z->sb_off > dev_size - sizeof(sect))
 		return fail(err, errlen, EXIT_DAMAGED,
 			    "zipl dump superblock offset %" PRIu64 " is outside the disk", z->sb_off);
-	if (read_exact(fd, sect, sizeof(sect), z->sb_off) < 0)
+	if (pread_full(fd, sect, sizeof(sect), z->sb_off, NULL) < 0)
 		return fail(err, errlen, EXIT_DAMAGED, "cannot read the zipl dump superblock: %s",
 			    strerror(errno));
 	zipl_sb_decode(sb, sect);
@@ -258,14 +245,14 @@ int zipl_probe(int fd, uint64_t dev_size, uint32_t blk, struct zipl_disk *z,
 	if (sb->csum >> 32)
 		return fail(err, errlen, EXIT_DAMAGED, "zipl checksum has bits above 32");
 	page = xmalloc(sb->csum_size > ZIPL_CSUM_SIZE ? sb->csum_size : ZIPL_CSUM_SIZE);
-	if (read_exact(fd, page, sb->csum_size, sb->part_start + sb->csum_offset) < 0) {
+	if (pread_full(fd, page, sb->csum_size, sb->part_start + sb->csum_offset, NULL) < 0) {
 		free(page);
 		return fail(err, errlen, EXIT_DAMAGED, "cannot read the checksummed range: %s",
 			    strerror(errno));
 	}
 	z->csum_now = zipl_cksm(page, sb->csum_size, ZIPL_CSUM_SEED);
 	z->csum_ok = z->csum_now == sb->csum;
-	if (read_exact(fd, page, ZIPL_CSUM_SIZE, sb->part_start + sb->dump_offset) < 0) {
+	if (pread_full(fd, page, ZIPL_CSUM_SIZE, sb->part_start + sb->dump_offset, NULL) < 0) {
 		free(page);
 		return fail(err, errlen, EXIT_DAMAGED, "cannot read the dump's first page: %s",
 			    strerror(errno));
@@ -523,7 +510,7 @@ int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_s
 	}
 	/* The boot record: zipl's fields in the MBR's boot code area; the
 	 * partition table from byte 440 on stays as it is. */
-	if (read_exact(fd, mbr, sizeof(mbr), 0) < 0) {
+	if (pread_full(fd, mbr, sizeof(mbr), 0, NULL) < 0) {
 		fail(err, errlen, -1, "cannot read the MBR: %s", strerror(errno));
 		goto out;
 	}
