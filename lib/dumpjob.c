@@ -396,6 +396,16 @@ static int open_both(struct dumpjob *j, struct dump_target *t)
 	return open_target(j, t);
 }
 
+static void close_all(struct dumpjob *j)
+{
+	if (j->have_disk)
+		dumpdisk_close(&j->disk);
+	j->have_disk = 0;
+	vmcore_close(&j->vc);
+	if (j->win.fd >= 0)
+		window_close(&j->win);
+}
+
 int dumpjob_plan(struct dumpjob *j, struct dumpjob_plan *p)
 {
 	struct dump_target t = { 0 };
@@ -409,12 +419,7 @@ int dumpjob_plan(struct dumpjob *j, struct dumpjob_plan *p)
 			rc = EXIT_INCOMPLETE;
 	}
 	j->dry_run = saved;
-	if (j->have_disk)
-		dumpdisk_close(&j->disk);
-	j->have_disk = 0;
-	vmcore_close(&j->vc);
-	if (j->win.fd >= 0)
-		window_close(&j->win);
+	close_all(j);
 	return rc;
 }
 
@@ -471,12 +476,7 @@ int dumpjob_run(struct dumpjob *j)
 
 void dumpjob_finish(struct dumpjob *j)
 {
-	if (j->have_disk)
-		dumpdisk_close(&j->disk);
-	j->have_disk = 0;
-	vmcore_close(&j->vc);
-	if (j->win.fd >= 0)
-		window_close(&j->win);
+	close_all(j);
 	if (j->fcp_dump && j->reipl && !j->dry_run) {
 		fflush(NULL);
 		if (s390_reipl(&j->roots) < 0)
