@@ -84,13 +84,19 @@
 #define CMDLINE_MAX 2048
 /* Images bigger than this are not kernels or initramfs for a crash kernel. */
 #define FILE_MAX (1ull << 30)
-/* What the capture kernel needs beyond its image and its initramfs
- * (unpacked, in the rootfs) at run time: the kernel's own allocations
- * (page tables, slab, per-CPU areas, the memmap of the crash region) and
- * our user space (dumpbox's 1 MiB copy buffer, the menu). Measured with
- * Debian's 6.1 amd64 kernel booted by kdump under QEMU with
- * crashkernel=128M and this initramfs (tests/qemu/crash-e2e): see
- * RUNTIME_MEASURED in the comment of check_memory(). */
+/* What the capture kernel needs at run time beyond its image (the
+ * bzImage's init_size) and its initramfs (packed, and unpacked in the
+ * rootfs): the kernel's own allocations (page tables, slab, per-CPU areas,
+ * the memmap). Measured with Debian's 6.1 amd64 kernel (init_size 63.6
+ * MiB) and our x86_64 initramfs (1.8 MiB, 5.9 unpacked) booted by kdump
+ * in QEMU (tests/qemu/crash-e2e --crashkernel): with crashkernel=128M the
+ * capture kernel saw 77 MiB of RAM and had 46 MiB free when init started,
+ * so 31 MiB were in use, 25 of them the kernel's own; crashkernel=96M
+ * left 17 MiB free and the 435 MiB dump went through; crashkernel=80M
+ * was loaded but the capture kernel ran out of memory while booting.
+ * 24 MiB puts the line between those two (95.3 MiB needed); the dump's
+ * working room comes from the part of init_size that the kernel frees
+ * after it has unpacked itself (63.6 MiB asked, 51 MiB kept). */
 #define RUNTIME_MARGIN (24ull << 20)
 
 enum { OPT_KERNEL = 256, OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_DRY_RUN, OPT_UNLOAD,

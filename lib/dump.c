@@ -30,10 +30,28 @@ static double now(void)
 int dump_block_is_zero(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
+	uint64_t acc = 0, w;
+	size_t i = 0;
 
-	/* Compare the buffer with itself shifted by one: all bytes equal
-	 * the first, and the first is zero. memcmp is vectorised in libc. */
-	return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
+	/* musl's memcmp goes byte by byte; OR-ing words is ~10x faster on
+	 * the zero pages that make up most of a dump. Data usually shows in
+	 * the first word. */
+	if (len >= sizeof(w)) {
+		memcpy(&w, p, sizeof(w));
+		if (w)
+			return 0;
+	}
+	for (; i + 8 * sizeof(w) <= len; i += 8 * sizeof(w)) {
+		for (size_t k = 0; k < 8; k++) {
+			memcpy(&w, p + i + k * sizeof(w), sizeof(w));
+			acc |= w;
+		}
+		if (acc)
+			return 0;
+	}
+	for (; i < len; i++)
+		acc |= p[i];
+	return acc == 0;
 }
 
 void dump_format_progress(char *buf, size_t len, uint64_t done, uint64_t total,
@@ -188,6 +206,21 @@ static int copy_range(struct copy *c, uint64_t off, uint64_t len)
 	return EXIT_OK;
 }
 
+/* Bytes no header references (alignment padding after the notes, say):
+ * zeros, as in the source. Only a disk target writes them; without them
+ * the area would keep an old dump's bytes, and the disk's checksum would
+ * need a second pass over the whole dump. */
+static int zero_gap(struct copy *c, uint64_t off, uint64_t end)
+{
+	if (end <= off)
+		return EXIT_OK;
+	if (c->t->ops->zero(c->t, (size_t)(end - off), off) < 0)
+		return write_failed(c, "writing zeros", off);
+	c->t->zero_bytes += end - off;
+	c->t->written += end - off;
+	return EXIT_OK;
+}
+
 /* Copy r minus the (sorted, disjoint) ranges in done[]. */
 static int copy_except(struct copy *c, struct range r, const struct range *done, size_t ndone)
 {
@@ -288,8 +321,13 @@ int dump_vmcore(const struct vmcore *vc, struct dump_target *t, const struct dum
 		rc = copy_range(&c, hsa[i].off, hsa[i].len);
 	if (!rc && nhsa && o->release_hsa && o->release_hsa(o->hsa_arg) < 0)
 		warnmsg("releasing the HSA failed (the dump goes on):");
-	for (size_t i = 0; i < nall && !rc; i++)
-		rc = copy_except(&c, all[i], hsa, nhsa);
+	for (size_t i = 0; i < nall && !rc; i++) {
+		rc = zero_gap(&c, i ? all[i - 1].off + all[i - 1].len : head, all[i].off);
+		if (!rc)
+			rc = copy_except(&c, all[i], hsa, nhsa);
+	}
+	if (!rc)
+		rc = zero_gap(&c, nall ? all[nall - 1].off + all[nall - 1].len : head, size);
 	if (!rc && t->ops->sync(t) < 0)
 		rc = write_failed(&c, "fsync", t->written);
 	if (!rc && head) {

@@ -153,7 +153,10 @@ static int disk_write(struct dump_target *t, const void *buf, size_t len, uint64
 {
 	struct dumpjob *j = t->priv;
 
-	return dumpdisk_write(&j->disk, buf, len, off);
+	if (dumpdisk_write(&j->disk, buf, len, off) < 0)
+		return -1;
+	dump_writebehind(&j->wb, off + len);
+	return 0;
 }
 
 /* The area may hold an old dump: zeros must really be written. */
@@ -170,6 +173,7 @@ static int disk_zero(struct dump_target *t, size_t len, uint64_t off)
 		len -= n;
 		off += n;
 	}
+	dump_writebehind(&j->wb, off);
 	return 0;
 }
 
@@ -345,6 +349,9 @@ static int open_target(struct dumpjob *j, struct dump_target *t)
 	rc = open_disk(j);
 	if (rc)
 		return rc;
+	memset(&j->wb, 0, sizeof(j->wb));
+	j->wb.fd = j->disk.fd;
+	j->wb.base = j->disk.dump_base;
 	memset(t, 0, sizeof(*t));
 	t->ops = &disk_ops;
 	t->priv = j;

@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include "dumpdisk.h"
+#include "dumptarget.h"
 #include "s390.h"
 #include "vmcore.h"
 #include "window.h"
@@ -30,6 +31,7 @@ struct dumpjob {
 	struct window win;
 	struct vmcore vc;
 	struct dumpdisk disk;
+	struct dump_writebehind wb;	/* of the dump disk */
 	int have_disk;
 	char dir[4096];		/* --output DIR: the dump's own directory */
 	char file[4096];	/* the dump file's final name */

@@ -11,36 +11,33 @@
 #include "dumpbox.h"
 #include "dumptarget.h"
 
-/* ---- a file ------------------------------------------------------------ */
-
-/* Write-behind window: start writeback of what was just written, wait for
- * the window before it and drop it from the page cache, so a dump of many
- * GiB does not fill a capture kernel's memory with dirty pages. */
 #define WRITEBACK_WINDOW (8u << 20)
+
+void dump_writebehind(struct dump_writebehind *w, uint64_t upto)
+{
+	if (upto < w->pending + WRITEBACK_WINDOW)
+		return;
+	/* Errors here are advisory: fsync at the end reports real ones. */
+	sync_file_range(w->fd, (off_t)(w->base + w->pending), (off_t)(upto - w->pending),
+			SYNC_FILE_RANGE_WRITE);
+	if (w->pending > w->flushed) {
+		sync_file_range(w->fd, (off_t)(w->base + w->flushed), (off_t)(w->pending - w->flushed),
+				SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+				SYNC_FILE_RANGE_WAIT_AFTER);
+		posix_fadvise(w->fd, (off_t)(w->base + w->flushed), (off_t)(w->pending - w->flushed),
+			      POSIX_FADV_DONTNEED);
+		w->flushed = w->pending;
+	}
+	w->pending = upto;
+}
+
+/* ---- a file ------------------------------------------------------------ */
 
 struct file_target {
 	int fd;
 	char *path, *tmppath;
-	uint64_t flushed;	/* bytes before this have been written back */
-	uint64_t pending;	/* end of the window being written back */
+	struct dump_writebehind wb;
 };
-
-static void writeback(struct file_target *f, uint64_t upto)
-{
-	if (upto < f->pending + WRITEBACK_WINDOW)
-		return;
-	/* Errors here are advisory: fsync at the end reports real ones. */
-	sync_file_range(f->fd, (off_t)f->pending, (off_t)(upto - f->pending), SYNC_FILE_RANGE_WRITE);
-	if (f->pending > f->flushed) {
-		sync_file_range(f->fd, (off_t)f->flushed, (off_t)(f->pending - f->flushed),
-				SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-				SYNC_FILE_RANGE_WAIT_AFTER);
-		posix_fadvise(f->fd, (off_t)f->flushed, (off_t)(f->pending - f->flushed),
-			      POSIX_FADV_DONTNEED);
-		f->flushed = f->pending;
-	}
-	f->pending = upto;
-}
 
 static int file_begin(struct dump_target *t, uint64_t size)
 {
@@ -58,8 +55,7 @@ static int file_write(struct dump_target *t, const void *buf, size_t len, uint64
 	if (pwrite_all(f->fd, buf, len, off) < 0)
 		return -1;
 	/* Writes go in file order except the header page at the end. */
-	if (off + len > f->pending)
-		writeback(f, off + len);
+	dump_writebehind(&f->wb, off + len);
 	return 0;
 }
 
@@ -133,6 +129,7 @@ int dump_target_file(struct dump_target *t, const char *path)
 		errno = err;
 		return -1;
 	}
+	f->wb.fd = f->fd;
 	memset(t, 0, sizeof(*t));
 	t->ops = &file_ops;
 	t->priv = f;

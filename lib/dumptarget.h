@@ -15,6 +15,21 @@ int dump_target_file(struct dump_target *t, const char *path);
 /* Write the flattened format to fd (not closed). */
 int dump_target_flat(struct dump_target *t, int fd, const char *name);
 
+/* Write-behind for a target written front to back: start writeback of
+ * what was just written, wait for the window before it and drop it from
+ * the page cache, so a dump of many GiB neither fills a capture kernel's
+ * memory with dirty pages nor waits for all of them at the final fsync.
+ * fd offset = base + dump offset; start zeroed but for fd and base. */
+struct dump_writebehind {
+	int fd;
+	uint64_t base;
+	uint64_t flushed;	/* dump bytes before this are written back */
+	uint64_t pending;	/* end of the window being written back */
+};
+
+/* Everything before upto (a dump offset) has been written. */
+void dump_writebehind(struct dump_writebehind *w, uint64_t upto);
+
 /* Free what the target allocated (the file target's names). */
 void dump_target_free(struct dump_target *t);
 
