@@ -615,6 +615,29 @@ static int set_mode(struct rescue *r, const char *m)
 	return 0;
 }
 
+static int run(struct rescue *r)
+{
+	if (r->mode == MODE_SHELL) {
+		shell(r);
+		return menu(r);
+	}
+	if (r->mode == MODE_AUTO) {
+		show_status(r);
+		if (!r->have_vmcore) {
+			printf("Nothing to dump: here is the menu.\n");
+			return menu(r);
+		}
+		return automatic(r);
+	}
+	if (r->have_vmcore)
+		show_status(r);
+	if (r->have_vmcore && !countdown(r)) {
+		printf("Dumping automatically.\n");
+		return automatic(r);
+	}
+	return menu(r);
+}
+
 int rescue_main(int argc, char **argv)
 {
 	enum {
@@ -716,23 +739,11 @@ int rescue_main(int argc, char **argv)
 	r.line_mode = is_line_console(&r);
 	look(&r);
 
-	if (r.mode == MODE_SHELL) {
-		shell(&r);
-		return menu(&r);
-	}
-	if (r.mode == MODE_AUTO) {
-		show_status(&r);
-		if (!r.have_vmcore) {
-			printf("Nothing to dump: here is the menu.\n");
-			return menu(&r);
-		}
-		return automatic(&r);
-	}
-	if (r.have_vmcore)
-		show_status(&r);
-	if (r.have_vmcore && !countdown(&r)) {
-		printf("Dumping automatically.\n");
-		return automatic(&r);
-	}
-	return menu(&r);
+	int rc = run(&r);
+
+	/* PID 1 must not exit (the kernel would panic): whatever path got
+	 * here, end with a reboot. */
+	if (getpid() == 1)
+		final_action(&r, "reboot", rc);
+	return rc;
 }
