@@ -17,6 +17,7 @@ struct copy {
 	const struct dump_opts *o;
 	unsigned char *buf;
 	double start, last_progress;
+	uint64_t last_shown;	/* bytes in the last progress line, +1 */
 };
 
 static double now(void)
@@ -75,7 +76,11 @@ static void progress(struct copy *c, int final)
 		return;
 	if (!final && t - c->last_progress < c->o->progress_secs)
 		return;
+	/* The closing line only when it says something new. */
+	if (final && c->last_shown == c->t->written + 1)
+		return;
 	c->last_progress = t;
+	c->last_shown = c->t->written + 1;
 	dump_format_progress(line, sizeof(line), c->t->written, c->t->size, t - c->start);
 	fprintf(c->o->progress, "%s\n", line);
 	fflush(c->o->progress);
