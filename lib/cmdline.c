@@ -5,32 +5,35 @@
 #include "dumpbox.h"
 #include "cmdline.h"
 
+const char *cmdline_next(const char *p, const char **start)
+{
+	int quoted = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!*p)
+		return NULL;
+	*start = p;
+	/* A parameter ends at white space outside quotes. */
+	for (; *p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n')); p++)
+		if (*p == '"')
+			quoted = !quoted;
+	return p;
+}
+
 int cmdline_get(const char *p, const char *key, char *buf, size_t len)
 {
 	size_t klen = strlen(key);
+	const char *start, *vend;
 	int found = -1;
 
-	while (*p) {
-		const char *start, *val = NULL, *vend;
-		int quoted = 0;
+	while ((vend = cmdline_next(p, &start)) != NULL) {
+		const char *val = memchr(start, '=', (size_t)(vend - start));
 
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		/* A parameter ends at white space outside quotes. */
-		for (; *p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n')); p++) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == '=' && !val && !quoted)
-				val = p + 1;
-		}
-		vend = p;
-		if ((size_t)((val ? val - 1 : vend) - start) != klen || memcmp(start, key, klen) != 0)
+		p = vend;
+		if ((size_t)((val ? val : vend) - start) != klen || memcmp(start, key, klen) != 0)
 			continue;
-		if (!val)
-			val = vend;
+		val = val ? val + 1 : vend;
 		if (vend > val && *val == '"') {
 			val++;
 			if (vend > val && vend[-1] == '"')

@@ -11,6 +11,11 @@
  * "key" gives ""), -1 absent or longer than buf. */
 int cmdline_get(const char *cmdline, const char *key, char *buf, size_t len);
 
+/* Step through the parameters of a command line: returns the end of the
+ * next one and sets *start to its beginning (a double-quoted part may hold
+ * white space), or NULL when there is none. */
+const char *cmdline_next(const char *p, const char **start);
+
 /* Read PATH (normally /proc/cmdline) into buf; "" when it cannot. */
 void cmdline_read(const char *path, char *buf, size_t len);
 

@@ -70,6 +70,11 @@ void xclose(int fd, const char *what);
  * not look like success. Returns EXIT_DAMAGED on failure, else status. */
 int finish_stdout(int status);
 
+/* Read a one-line kernel attribute (sysfs, procfs, debugfs) ROOT/REL into
+ * buf, NUL-terminated, without its newline. 0, or -1 with errno set.
+ * Roots let tests hand a tree laid out as the kernel's. */
+int read_attr(const char *root, const char *rel, char *buf, size_t len);
+
 /* Parse an unsigned number (decimal, 0x hex, or 0 octal) that must fill
  * the whole string; 0 on success, -1 on junk or overflow. */
 int parse_u64(const char *s, uint64_t *out);

@@ -9,27 +9,6 @@
 #include "dumpbox.h"
 #include "kexec.h"
 
-/* Read a small sysfs/proc file into buf (NUL-terminated, trailing
- * newline removed); -1 when it cannot. */
-static int read_small(const char *root, const char *rel, char *buf, size_t len)
-{
-	char path[4096];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 void kexec_read_status(const struct kexec_roots *r, struct kexec_status *st)
 {
 	char buf[256];
@@ -39,20 +18,20 @@ void kexec_read_status(const struct kexec_roots *r, struct kexec_status *st)
 	st->loaded = -1;
 	st->crash_size = -1;
 	st->load_disabled = -1;
-	if (read_small(r->sysfs, "/kernel/kexec_crash_loaded", buf, sizeof(buf)) == 0 &&
+	if (read_attr(r->sysfs, "/kernel/kexec_crash_loaded", buf, sizeof(buf)) == 0 &&
 	    parse_u64(buf, &v) == 0)
 		st->loaded = v != 0;
-	if (read_small(r->sysfs, "/kernel/kexec_crash_size", buf, sizeof(buf)) == 0 &&
+	if (read_attr(r->sysfs, "/kernel/kexec_crash_size", buf, sizeof(buf)) == 0 &&
 	    parse_u64(buf, &v) == 0 && v <= INT64_MAX)
 		st->crash_size = (int64_t)v;
 	/* "none [integrity] confidentiality": the bracketed word is in force. */
-	if (read_small(r->sysfs, "/kernel/security/lockdown", buf, sizeof(buf)) == 0) {
+	if (read_attr(r->sysfs, "/kernel/security/lockdown", buf, sizeof(buf)) == 0) {
 		char *a = strchr(buf, '['), *b = a ? strchr(a, ']') : NULL;
 
 		if (a && b && (size_t)(b - a - 1) < sizeof(st->lockdown))
 			snprintf(st->lockdown, sizeof(st->lockdown), "%.*s", (int)(b - a - 1), a + 1);
 	}
-	if (read_small(r->proc, "/sys/kernel/kexec_load_disabled", buf, sizeof(buf)) == 0 &&
+	if (read_attr(r->proc, "/sys/kernel/kexec_load_disabled", buf, sizeof(buf)) == 0 &&
 	    parse_u64(buf, &v) == 0)
 		st->load_disabled = v != 0;
 }

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "modload.h"
 
 void modload_iter_init(struct modload_iter *it, const char *text, size_t len)
@@ -89,28 +90,20 @@ static int same_mod(const char *a, size_t alen, const char *b)
 
 size_t modload_params(const char *p, const char *mod, char *buf, size_t len)
 {
+	const char *start, *end;
 	size_t out = 0;
 
 	if (len)
 		buf[0] = '\0';
-	while (*p) {
-		const char *start, *dot = NULL;
-		int quoted = 0;
+	while ((end = cmdline_next(p, &start)) != NULL) {
+		const char *dot = memchr(start, '.', (size_t)(end - start));
+		const char *eq = memchr(start, '=', (size_t)(end - start));
 		size_t n;
 
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		for (; *p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n')); p++) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == '.' && !dot && !quoted)
-				dot = p;
-			else if (*p == '=' && !dot)
-				dot = start;	/* "a=b.c": no module prefix */
-		}
+		p = end;
+		/* "a=b.c" has no module prefix. */
+		if (eq && dot && eq < dot)
+			dot = start;
 		if (!dot || dot == start || dot + 1 == p || !same_mod(start, (size_t)(dot - start), mod))
 			continue;
 		n = (size_t)(p - (dot + 1));

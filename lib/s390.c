@@ -18,27 +18,6 @@ static int path_of(char *buf, size_t len, const char *root, const char *rel)
 	return 0;
 }
 
-/* Read a one-line attribute, without its newline. */
-static int read_attr(const char *root, const char *rel, char *buf, size_t len)
-{
-	char path[4096];
-	int fd;
-	ssize_t n;
-
-	if (path_of(path, sizeof(path), root, rel) < 0)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /* Attributes take one write() of the whole value: sysfs and debugfs act
  * on each write call. O_TRUNC as the shell's "echo 1 > attr" does (sysfs
  * ignores it; a test's plain file then holds just the value). */
