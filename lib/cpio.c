@@ -75,6 +75,9 @@ static int check_name(const char *name, char *err, size_t errlen)
 		return seterr(err, errlen, "'%s': empty name", name);
 	if (strlen(p) >= CPIO_NAME_MAX)
 		return seterr(err, errlen, "name longer than %d bytes", CPIO_NAME_MAX - 1);
+	/* The kernel (and cpio) stop reading at a member of this name. */
+	if (strcmp(p, CPIO_TRAILER) == 0)
+		return seterr(err, errlen, "'%s': the name that ends an archive", name);
 	while (*p) {
 		size_t n = strcspn(p, "/");
 
