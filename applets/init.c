@@ -102,14 +102,6 @@ static const char *rpath(const struct init *c, const char *p, char *buf, size_t 
 	return buf;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* If the kernel found no /dev/console in the archive, init starts with
  * nothing open; the console exists once devtmpfs is mounted. */
 static void open_console(void)
@@ -228,7 +220,7 @@ static void load_modules(struct init *c)
 	char name[MODLOAD_NAME_MAX], mod[MODLOAD_NAME_MAX], params[1024], err[256];
 	struct modload_iter it;
 	unsigned loaded = 0, failed = 0;
-	double t0 = now();
+	double t0 = monotonic_seconds();
 	size_t len;
 	char *text;
 	int rc;
@@ -278,7 +270,7 @@ static void load_modules(struct init *c)
 	free(text);
 	if (!c->dry_run)
 		say("loaded %u module%s%s in %.2f s", loaded, loaded == 1 ? "" : "s",
-		    failed ? " (some failed, see above)" : "", now() - t0);
+		    failed ? " (some failed, see above)" : "", monotonic_seconds() - t0);
 }
 
 /* Run a program and wait for it; its exit status, or -1. */
@@ -360,7 +352,7 @@ static void settle(struct init *c)
 {
 	char sys[4096], dev[4096], err[256];
 	struct dumpdisk_found f;
-	double t0 = now();
+	double t0 = monotonic_seconds();
 	const char *spec = c->has_target ? c->target : NULL;
 	int rc;
 
@@ -376,11 +368,11 @@ static void settle(struct init *c)
 		rc = dumpdisk_lookup(spec, sys, dev, &f, err, sizeof(err));
 		/* Ambiguous is found too: the menu says which ones. */
 		if (rc == 0 || rc == EXIT_USAGE) {
-			if (now() - t0 >= 0.5)
-				say("dump disk there after %.1f s", now() - t0);
+			if (monotonic_seconds() - t0 >= 0.5)
+				say("dump disk there after %.1f s", monotonic_seconds() - t0);
 			return;
 		}
-		if (now() - t0 >= c->settle)
+		if (monotonic_seconds() - t0 >= c->settle)
 			break;
 		usleep(100 * 1000);
 	}

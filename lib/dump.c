@@ -20,14 +20,6 @@ struct copy {
 	uint64_t last_shown;	/* bytes in the last progress line, +1 */
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int dump_block_is_zero(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
@@ -69,7 +61,7 @@ void dump_format_progress(char *buf, size_t len, uint64_t done, uint64_t total,
 
 static void progress(struct copy *c, int final)
 {
-	double t = now();
+	double t = monotonic_seconds();
 	char line[128];
 
 	if (!c->o->progress || !c->o->progress_secs)
@@ -315,7 +307,7 @@ int dump_vmcore(const struct vmcore *vc, struct dump_target *t, const struct dum
 	c.buf = aligned_alloc(DUMP_BLOCK, DUMP_CHUNK);
 	if (!c.buf)
 		die(EXIT_DAMAGED, "out of memory for the copy buffer");
-	c.start = c.last_progress = now();
+	c.start = c.last_progress = monotonic_seconds();
 
 	if (t->ops->begin(t, size) < 0) {
 		rc = write_failed(&c, "preparing the target", 0);

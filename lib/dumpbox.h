@@ -75,6 +75,9 @@ int finish_stdout(int status);
  * Roots let tests hand a tree laid out as the kernel's. */
 int read_attr(const char *root, const char *rel, char *buf, size_t len);
 
+/* Seconds on the monotonic clock: for rates and timeouts. */
+double monotonic_seconds(void);
+
 /* Parse an unsigned number (decimal, 0x hex, or 0 octal) that must fill
  * the whole string; 0 on success, -1 on junk or overflow. */
 int parse_u64(const char *s, uint64_t *out);

@@ -33,14 +33,6 @@ static void debug_log(const char *what)
 	fprintf(stderr, "%s: %s\n", applet_name, what);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The final word, on the console, as the reference tool prints it. */
 static int dump_failed(int status, const char *fmt, ...) PRINTF_LIKE(2, 3);
 static int dump_failed(int status, const char *fmt, ...)
@@ -440,7 +432,7 @@ int dumpjob_run(struct dumpjob *j)
 
 	if (!j->prepared)
 		dumpjob_s390_prepare(j);
-	j->started = now();
+	j->started = monotonic_seconds();
 	rc = open_both(j, &t);
 	if (rc)
 		return rc;
@@ -469,7 +461,7 @@ int dumpjob_run(struct dumpjob *j)
 		write_info_json(j, &t, rc);
 	if (rc == EXIT_OK)
 		fprintf(stderr, "Dump successful (%" PRIu64 " MiB in %.1f s)\n",
-			t.size >> 20, now() - j->started);
+			t.size >> 20, monotonic_seconds() - j->started);
 	else if (rc == EXIT_DAMAGED && !t.error && t.nbad)
 		fprintf(stderr, "Dump successful, but %s\n", t.reason);
 	else
