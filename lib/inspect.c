@@ -76,25 +76,11 @@ uint64_t inspect_dumped_bytes(const struct vmcore *vc)
 	return total;
 }
 
-/* The segment vmcore_read_phys/virt would read addr from: the first
- * PT_LOAD that covers it, in header order. */
-static const struct vmcore_segment *segment_of(const struct vmcore *vc, uint64_t addr,
-					       int virt)
-{
-	for (size_t i = 0; i < vc->nloads; i++) {
-		uint64_t start = virt ? vc->loads[i].vaddr : vc->loads[i].paddr;
-
-		if (addr >= start && addr - start < vc->loads[i].memsz)
-			return &vc->loads[i];
-	}
-	return NULL;
-}
-
 int inspect_covered(const struct vmcore *vc, uint64_t addr, uint64_t len, int virt,
 		    uint64_t *gap)
 {
 	while (len) {
-		const struct vmcore_segment *s = segment_of(vc, addr, virt);
+		const struct vmcore_segment *s = vmcore_segment_at(vc, addr, virt);
 		uint64_t rel, chunk;
 
 		if (!s) {

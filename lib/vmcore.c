@@ -353,24 +353,28 @@ uint64_t vmcore_ulong(const struct vmcore *vc, const void *p)
 	return vc->elfclass == ELFCLASS64 ? vmcore_u64(vc, p) : vmcore_u32(vc, p);
 }
 
+const struct vmcore_segment *vmcore_segment_at(const struct vmcore *vc, uint64_t addr,
+					       int virt)
+{
+	for (size_t i = 0; i < vc->nloads; i++) {
+		uint64_t start = virt ? vc->loads[i].vaddr : vc->loads[i].paddr;
+
+		if (addr >= start && addr - start < vc->loads[i].memsz)
+			return &vc->loads[i];
+	}
+	return NULL;
+}
+
 static int read_mem(const struct vmcore *vc, uint64_t addr, void *buf, size_t len,
 		    int virt)
 {
 	unsigned char *out = buf;
 
 	while (len) {
-		const struct vmcore_segment *s = NULL;
+		const struct vmcore_segment *s = vmcore_segment_at(vc, addr, virt);
 		uint64_t rel, avail;
 		size_t chunk;
 
-		for (size_t i = 0; i < vc->nloads; i++) {
-			uint64_t start = virt ? vc->loads[i].vaddr : vc->loads[i].paddr;
-
-			if (addr >= start && addr - start < vc->loads[i].memsz) {
-				s = &vc->loads[i];
-				break;
-			}
-		}
 		if (!s) {
 			errno = ERANGE;
 			return -1;

@@ -74,6 +74,11 @@ uint64_t vmcore_u64(const struct vmcore *vc, const void *p);
 uint64_t vmcore_ulong(const struct vmcore *vc, const void *p);
 size_t vmcore_ulong_size(const struct vmcore *vc);
 
+/* The PT_LOAD that holds physical (or, with virt, virtual) address addr:
+ * the first in header order that covers it, or NULL. */
+const struct vmcore_segment *vmcore_segment_at(const struct vmcore *vc, uint64_t addr,
+					       int virt);
+
 /* Copy len bytes of the crashed machine's memory at a physical or
  * virtual (PT_LOAD p_vaddr) address. Bytes past p_filesz read as zero.
  * Returns 0, or -1 with errno ERANGE (not in the dump), EIO (past the end
