@@ -83,6 +83,8 @@ struct rescue {
 	const char *final;
 	const char *on_failure;
 	const char *proc_root, *dev_root;
+	char vmcore[4200];	/* proc_root/vmcore */
+	char cmdline[4096];	/* proc_root/cmdline, read once */
 	struct s390_roots roots;
 	int no_act;
 	int in;			/* the console, for reading */
@@ -180,14 +182,12 @@ static int raw_mode(struct rescue *r, struct termios *saved)
  * ones; the kernel names it ttysclp0 / sclp_line0. */
 static int is_line_console(struct rescue *r)
 {
-	char path[4200], cmdline[4096], con[64];
+	char con[64];
 	const char *tty = ttyname(r->in);
 
 	if (tty && (strstr(tty, "sclp") || strstr(tty, "3215")))
 		return 1;
-	snprintf(path, sizeof(path), "%s/cmdline", r->proc_root);
-	cmdline_read(path, cmdline, sizeof(cmdline));
-	return cmdline_get(cmdline, "console", con, sizeof(con)) == 0 &&
+	return cmdline_get(r->cmdline, "console", con, sizeof(con)) == 0 &&
 	       (strncmp(con, "ttysclp", 7) == 0 || strncmp(con, "sclp", 4) == 0);
 }
 
@@ -195,14 +195,13 @@ static int is_line_console(struct rescue *r)
 
 static void look(struct rescue *r)
 {
-	char path[4200], val[64], err[256];
+	char val[64], err[256];
 	struct window w;
 	struct vmcore vc;
 	struct dumpjob j;
 
-	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
 	r->have_vmcore = 0;
-	if (window_open(&w, path) < 0)
+	if (window_open(&w, r->vmcore) < 0)
 		return;
 	if (vmcore_open(&vc, &w) == 0) {
 		r->have_vmcore = 1;
@@ -228,7 +227,7 @@ static void look(struct rescue *r)
 
 	/* Where the dump would go, and whether it fits; quietly. */
 	dumpjob_init(&j);
-	j.source = path;
+	j.source = r->vmcore;
 	j.target = r->target;
 	j.roots = r->roots;
 	j.dev_root = r->dev_root;
@@ -275,7 +274,6 @@ static void show_status(struct rescue *r)
 
 static int dump_now(struct rescue *r)
 {
-	char path[4200];
 	struct dumpjob j;
 	int rc;
 
@@ -283,9 +281,8 @@ static int dump_now(struct rescue *r)
 		printf("There is no crash dump to save.\n");
 		return EXIT_NOT_OURS;
 	}
-	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
 	dumpjob_init(&j);
-	j.source = path;
+	j.source = r->vmcore;
 	j.target = r->target;
 	j.roots = r->roots;
 	j.dev_root = r->dev_root;
@@ -350,14 +347,13 @@ static int emit_record(void *arg, const struct printk_record *rec)
 
 static void show_log(struct rescue *r)
 {
-	char path[4200], err[256], *buf = NULL;
+	char err[256], *buf = NULL;
 	size_t size = 0;
 	struct window w;
 	struct vmcore vc;
 	struct printk_writer count = { 0 }, out = { 0 };
 
-	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
-	if (window_open(&w, path) < 0) {
+	if (window_open(&w, r->vmcore) < 0) {
 		printf("No crash dump, no crash log.\n");
 		return;
 	}
@@ -384,11 +380,9 @@ static void show_log(struct rescue *r)
 
 static void inspect(struct rescue *r)
 {
-	char path[4200];
-	char *info[] = { "vmcore-inspect", "info", path, NULL };
-	char *notes[] = { "vmcore-inspect", "notes", path, NULL };
+	char *info[] = { "vmcore-inspect", "info", r->vmcore, NULL };
+	char *notes[] = { "vmcore-inspect", "notes", r->vmcore, NULL };
 
-	snprintf(path, sizeof(path), "%s/vmcore", r->proc_root);
 	if (!r->have_vmcore) {
 		printf("No crash dump to inspect.\n");
 		return;
@@ -584,10 +578,11 @@ static const char *checked_action(const char *what, const char *val)
 
 static void read_cmdline(struct rescue *r)
 {
-	char path[4200], line[4096];
+	const char *line = r->cmdline;
+	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/cmdline", r->proc_root);
-	cmdline_read(path, line, sizeof(line));
+	cmdline_read(path, r->cmdline, sizeof(r->cmdline));
 	if (cmdline_get(line, "dumpbox.mode", r->cmd_mode, sizeof(r->cmd_mode)) < 0)
 		r->cmd_mode[0] = '\0';
 	if (cmdline_get(line, "dumpbox.timeout", r->cmd_timeout, sizeof(r->cmd_timeout)) < 0)
@@ -692,6 +687,7 @@ int rescue_main(int argc, char **argv)
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 
+	snprintf(r.vmcore, sizeof(r.vmcore), "%s/vmcore", r.proc_root);
 	/* The command line first, then options over it. */
 	read_cmdline(&r);
 	if (opt_mode && set_mode(&r, opt_mode) < 0)
