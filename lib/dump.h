@@ -76,6 +76,16 @@ struct dump_opts {
 	unsigned progress_secs;
 	/* Set from a signal handler: stop at the next chunk, INCOMPLETE. */
 	volatile sig_atomic_t *stop;
+	/* The output format. ELF copies the source's layout; KDUMP writes
+	 * makedumpfile's kdump-compressed format (lib/kdump.h), leaving out
+	 * the pages dump_level (pagefilter.h DL_*) excludes and compressing
+	 * the rest with codec on threads worker threads (0: online CPUs). */
+	enum dump_format { DUMP_FORMAT_ELF = 0, DUMP_FORMAT_KDUMP } format;
+	int codec;		/* enum codec (compress.h) */
+	int codec_level;	/* 0: the codec's default */
+	unsigned dump_level;
+	unsigned threads;
+	const struct pagefilter *filter;	/* NULL: exclude by contents only */
 };
 
 /* Copy vc to t. Returns EXIT_OK (complete), EXIT_DAMAGED (complete, but
