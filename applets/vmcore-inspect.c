@@ -9,14 +9,16 @@
 //config:	  usage: vmcore-inspect COMMAND [OPTIONS] VMCORE
 //config:
 //config:	  Read a Linux crash dump (an ELF core such as /proc/vmcore or a
-//config:	  saved copy of it; a file or a block device) of any architecture
-//config:	  and byte order.
+//config:	  saved copy of it, or makedumpfile's kdump-compressed format; a
+//config:	  file or a block device) of any architecture and byte order.
 //config:
 //config:	  Commands:
-//config:	    info VMCORE     architecture, byte order, ELF class, kernel
-//config:	                    release, node name, crash time, page size,
-//config:	                    CPUs, memory ranges, dumped bytes, and whether
-//config:	                    the file is complete or truncated (then exit 1)
+//config:	    info VMCORE     format, architecture, byte order, ELF class,
+//config:	                    kernel release, node name, crash time, page
+//config:	                    size, CPUs, (kdump: compression, dump level,
+//config:	                    pages dumped), memory ranges, dumped bytes,
+//config:	                    and whether the file is complete, truncated
+//config:	                    (exit 1) or marked INCOMPLETE (exit 3)
 //config:	    notes VMCORE    every ELF note: name, type, size; decoded
 //config:	                    registers of NT_PRSTATUS (x86_64, s390x) and
 //config:	                    of the s390 notes (prefix, timers, control
@@ -26,18 +28,48 @@
 //config:	    read VMCORE --phys|--virt ADDR LEN
 //config:	                    LEN bytes (at most 1 GiB) of the dumped memory
 //config:	                    at a physical or virtual (p_vaddr) address,
-//config:	                    raw to stdout; exit 1 if not all in the dump
+//config:	                    raw to stdout; exit 1 if not all in the dump.
+//config:	                    Virtual addresses no PT_LOAD has (all, in a
+//config:	                    kdump file): the kernel image by phys_base,
+//config:	                    the rest through the page tables
 //config:	    dmesg VMCORE    the crashed kernel's log, in the format of
 //config:	                    makedumpfile --dump-dmesg (docs/DMESG.md);
 //config:	                    exit 1 if it cannot be read
 //config:	    verify VMCORE   check the structure (headers, notes, segments
-//config:	                    in the file, overlapping file ranges): one
-//config:	                    line a finding; exit 0 good, 1 damaged, 2 not
-//config:	                    a vmcore
+//config:	                    in the file, overlapping file ranges; kdump:
+//config:	                    every descriptor, every page decompressed):
+//config:	                    one line a finding; exit 0 good, 1 damaged, 2
+//config:	                    not a vmcore, 3 incomplete
+//config:	    pages [-d LEVEL] VMCORE
+//config:	                    what a dump at makedumpfile's dump level
+//config:	                    LEVEL (default 31) would leave out: pages in
+//config:	                    the dump, pages excluded per class (zero,
+//config:	                    cache, private cache, user, free; hwpoison
+//config:	                    and offline always), pages kept. Classes
+//config:	                    other than zero need the crashed kernel's
+//config:	                    VMCOREINFO (x86_64 only, for now); without
+//config:	                    it a warning says what is missing (still
+//config:	                    exit 0). Zero pages are counted by reading
+//config:	                    the pages the other classes keep
+//config:	    vtop VMCORE ADDR...
+//config:	                    translate kernel virtual addresses through
+//config:	                    the crashed kernel's page tables (x86_64:
+//config:	                    SYMBOL(init_top_pgt), 4 or 5 levels): one
+//config:	                    "VADDR PADDR" line each, or "VADDR -" and
+//config:	                    exit 1 if one is not mapped
+//config:	    convert IN OUT  write the dump IN (ELF, kdump-compressed, or a
+//config:	                    flattened stream: a file, or - for standard
+//config:	                    input) to the new file OUT, which is named
+//config:	                    OUT.incomplete (mode 0600) until it is
+//config:	                    complete. A flattened stream is reassembled
+//config:	                    (as makedumpfile -R does: byte for byte when
+//config:	                    no option asks for more); one without its end
+//config:	                    marker exits 3. ELF from a kdump file: a new
+//config:	                    core, a PT_LOAD per run of dumped pages
 //config:
 //config:	  Options:
-//config:	    --json          info, notes, verify: machine-readable output
-//config:	                    (docs/JSON.md)
+//config:	    --json          info, notes, verify, pages: machine-readable
+//config:	                    output (docs/JSON.md)
 //config:	    --get KEY       vmcoreinfo: print KEY's value only (exit 1 if
 //config:	                    absent), e.g. --get OSRELEASE
 //config:	    --phys, --virt  read: ADDR is a physical / virtual address
@@ -46,12 +78,24 @@
 //config:	    --since SECONDS dmesg: only records stamped SECONDS (e.g. 2.5)
 //config:	                    after boot or later
 //config:	    --tail N        dmesg: only the last N lines
+//config:	    -d LEVEL        pages: the dump level, 0-31: the sum of 1
+//config:	                    zero, 2 cache, 4 private cache, 8 user, 16 free
+//config:	                    convert: leave those pages out (default 0)
+//config:	    --format elf|kdump
+//config:	                    convert: OUT's format (default: IN's)
+//config:	    --compress CODEC
+//config:	                    convert to kdump: zstd, lzo, zlib, snappy or
+//config:	                    none (default zstd if built in, else zlib)
+//config:	    --threads N     convert to kdump: compression threads
+//config:	                    (default: one per online CPU)
 //config:	    --help          this text
 //config:
 //config:	  ADDR and LEN are decimal or 0x hex.
 //config:
 //config:	  Exit status: 0 success, 1 damaged or truncated input (or an
-//config:	  address not in the dump), 2 not a vmcore, 64 usage error.
+//config:	  address not in the dump), 2 not a vmcore, 3 incomplete (a
+//config:	  kdump file its writer marked INCOMPLETE: info, verify, convert;
+//config:	  a flattened stream without its end), 64 usage error.
 //config:
 //config:config VMCORE_INSPECT_DMESG
 //config:	bool "vmcore-inspect dmesg: the kernel log"
@@ -64,17 +108,27 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "compress.h"
 #include "dumpbox.h"
+#include "dumptarget.h"
+#include "flatread.h"
 #include "inspect.h"
 #include "json.h"
+#include "kdump.h"
 #include "notes.h"
+#include "pagefilter.h"
 #include "printk.h"
 #include "vmcore.h"
 
@@ -88,6 +142,8 @@ enum {
 	TAKES_GET = 1 << 1,
 	TAKES_ADDR = 1 << 2,	/* --phys, --virt, --hex */
 	TAKES_DMESG = 1 << 3,	/* --since, --tail */
+	TAKES_LEVEL = 1 << 4,	/* -d */
+	TAKES_CONVERT = 1 << 5,	/* --format, --compress, --threads */
 };
 
 struct inspect {
@@ -98,6 +154,12 @@ struct inspect {
 	uint64_t since_nsec;	/* dmesg --since */
 	uint64_t tail;		/* dmesg --tail, when tail_set */
 	int tail_set;
+	unsigned level;		/* pages -d */
+	int level_set;
+	int format;		/* convert --format: enum dump_format, or -1 */
+	const char *compress;	/* convert --compress */
+	unsigned threads;	/* convert --threads */
+	int threads_set;
 	char **args;		/* positional arguments after VMCORE */
 	int nargs;
 	struct window win;
@@ -155,17 +217,47 @@ static int crash_date(const char *crashtime, char *buf, size_t len, int iso)
 
 /* ---- info -------------------------------------------------------------- */
 
+/* info of a kdump-compressed file: what its header says. */
+static void kdump_info_json(struct json *j, const struct kdump *kd)
+{
+	json_object(j, "kdump");
+	json_i64(j, "header_version", kd->h.header_version);
+	json_u64(j, "block_size", kd->page_size);
+	json_str(j, "compression", kdump_compression(kd));
+	json_i64(j, "dump_level", kd->h.dump_level);
+	json_u64(j, "max_mapnr", kd->max_mapnr);
+	json_u64(j, "pages_ram", kd->pages_ram);
+	json_u64(j, "pages_dumped", kd->pages_dumped);
+	json_i64(j, "phys_base", (int64_t)kd->h.phys_base);
+	json_bool(j, "split", kd->h.split != 0);
+	json_bool(j, "incomplete", kd->incomplete);
+	json_end(j);
+}
+
+static void kdump_info_text(const struct kdump *kd)
+{
+	printf("Compression:     %s\n", kdump_compression(kd));
+	printf("Dump level:      %" PRId32 "\n", kd->h.dump_level);
+	printf("Pages:           %" PRIu64 " dumped of %" PRIu64 " in RAM (%" PRIu64
+	       " left out)\n", kd->pages_dumped, kd->pages_ram, kd->pages_ram - kd->pages_dumped);
+}
+
 static int cmd_info(struct inspect *ctx)
 {
 	const struct vmcore *vc = &ctx->vc;
+	const struct kdump *kd;
 	char release[128], pagesize[32], crashtime[32], date[40];
 	uint64_t missing, dumped;
-	int have_release, have_page, have_time, have_date, have_uts;
+	int have_release, have_page, have_time, have_date, have_uts, rc;
 	struct inspect_uts uts;
 	const char *why = NULL;
 
 	open_core(ctx);
+	kd = vc->kdump;
 	missing = vmcore_missing_bytes(vc);
+	/* A dump its writer marked INCOMPLETE is what it says; a file cut
+	 * short is damaged. */
+	rc = kd && kd->incomplete ? EXIT_INCOMPLETE : missing ? EXIT_DAMAGED : EXIT_OK;
 	dumped = inspect_dumped_bytes(vc);
 	have_release = vmcoreinfo_get(vc, "OSRELEASE", release, sizeof(release)) == 0;
 	have_page = vmcoreinfo_get(vc, "PAGESIZE", pagesize, sizeof(pagesize)) == 0;
@@ -210,7 +302,10 @@ static int cmd_info(struct inspect *ctx)
 			json_object(&j, NULL);
 			json_u64(&j, "paddr", s->paddr);
 			json_u64(&j, "vaddr", s->vaddr);
-			json_u64(&j, "offset", s->offset);
+			if (s->offset == VMCORE_NO_OFFSET)
+				json_null(&j, "offset");
+			else
+				json_u64(&j, "offset", s->offset);
 			json_u64(&j, "filesz", s->filesz);
 			json_u64(&j, "memsz", s->memsz);
 			json_end(&j);
@@ -218,17 +313,34 @@ static int cmd_info(struct inspect *ctx)
 		json_end(&j);
 		json_u64(&j, "dumped_bytes", dumped);
 		json_u64(&j, "file_size", ctx->win.size);
-		json_u64(&j, "expected_size", vc->expected_size);
-		json_bool(&j, "complete", missing == 0);
+		json_u64(&j, "expected_size", kd ? kd->expected_size : vc->expected_size);
+		json_bool(&j, "complete", rc == EXIT_OK);
 		json_u64(&j, "missing_bytes", missing);
+		json_str(&j, "format", kd ? "kdump" : "elf");
+		if (kd)
+			kdump_info_json(&j, kd);
+		else
+			json_null(&j, "kdump");
 		json_finish(&j);
-		return missing ? EXIT_DAMAGED : EXIT_OK;
+		return rc;
 	}
 
 	printf("File:            %s\n", ctx->path);
-	printf("Architecture:    %s (ELF machine %u)\n", vmcore_arch(vc), vc->ehdr.e_machine);
+	if (kd) {
+		printf("Format:          kdump-compressed (header version %" PRId32 ")\n",
+		       kd->h.header_version);
+		char machine[KDUMP_UTS_LEN];
+
+		snprintf(machine, sizeof(machine), "%s", kd->h.utsname[4]);
+		printf("Architecture:    %s (utsname machine '%s')\n", vmcore_arch(vc),
+		       printable(machine));
+	} else {
+		printf("Format:          ELF core\n");
+		printf("Architecture:    %s (ELF machine %u)\n", vmcore_arch(vc), vc->ehdr.e_machine);
+	}
 	printf("Byte order:      %s\n", byte_order(vc));
-	printf("ELF class:       ELF%d\n", vc->elfclass == ELFCLASS64 ? 64 : 32);
+	if (!kd)
+		printf("ELF class:       ELF%d\n", vc->elfclass == ELFCLASS64 ? 64 : 32);
 	printf("Kernel release:  %s\n",
 	       have_release ? printable(release) : "unknown (no VMCOREINFO)");
 	if (have_uts)
@@ -243,22 +355,33 @@ static int cmd_info(struct inspect *ctx)
 		printf("Crash time:      %s (not a time)\n", printable(crashtime));
 	printf("Page size:       %s\n", have_page ? printable(pagesize) : "unknown");
 	printf("CPUs:            %zu\n", notes_cpus(vc));
-	printf("Memory ranges:   %zu\n", vc->nloads);
-	printf("  %-18s %-18s %-18s %s\n", "physical", "virtual", "size", "file offset");
+	if (kd)
+		kdump_info_text(kd);
+	printf("Memory ranges:   %zu%s\n", vc->nloads, kd ? " (RAM, by the 1st bitmap)" : "");
+	if (kd)
+		printf("  %-18s %s\n", "physical", "size");
+	else
+		printf("  %-18s %-18s %-18s %s\n", "physical", "virtual", "size", "file offset");
 	for (size_t i = 0; i < vc->nloads; i++) {
 		const struct vmcore_segment *s = &vc->loads[i];
 
-		printf("  0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%" PRIx64 "\n",
-		       s->paddr, s->vaddr, s->memsz, s->offset);
+		if (kd)
+			printf("  0x%016" PRIx64 " 0x%016" PRIx64 "\n", s->paddr, s->memsz);
+		else
+			printf("  0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%" PRIx64 "\n",
+			       s->paddr, s->vaddr, s->memsz, s->offset);
 	}
 	printf("Dumped bytes:    %" PRIu64 " (%" PRIu64 " MiB)\n", dumped, dumped >> 20);
-	if (missing)
+	if (rc == EXIT_INCOMPLETE)
+		printf("Complete:        no: marked INCOMPLETE by the dump tool (the target was "
+		       "full); the pages it holds are valid\n");
+	else if (missing)
 		printf("Complete:        no: truncated, %" PRIu64 " bytes missing "
 		       "(file has %" PRIu64 " of %" PRIu64 ")\n",
-		       missing, ctx->win.size, vc->expected_size);
+		       missing, ctx->win.size, kd ? kd->expected_size : vc->expected_size);
 	else
 		printf("Complete:        yes\n");
-	return missing ? EXIT_DAMAGED : EXIT_OK;
+	return rc;
 }
 
 /* ---- notes ------------------------------------------------------------- */
@@ -423,6 +546,28 @@ static void hex_line(struct hexdump *h, const unsigned char *b, size_t n)
 	h->off += n;
 }
 
+/* Why an address of a kdump file cannot be read (errno from
+ * inspect_covered()). */
+static NORETURN void kdump_not_covered(struct inspect *ctx, const char *kind, uint64_t gap)
+{
+	const struct kdump *kd = ctx->vc.kdump;
+	uint64_t pa = gap;
+	int mapped;
+
+	if (errno == EIO || (errno == ERANGE && kd->err[0]))
+		die(EXIT_DAMAGED, "%s: %s address 0x%" PRIx64 ": %s", ctx->path, kind, gap, kd->err);
+	mapped = !ctx->virt || vmcore_virt_to_phys(&ctx->vc, gap, &pa) == 0;
+	if (!mapped)
+		die(EXIT_DAMAGED, "%s: virtual address 0x%" PRIx64 " is not mapped (or its page "
+		    "tables are not in the dump)", ctx->path, gap);
+	if (kdump_is_ram(kd, pa / kd->page_size))
+		die(EXIT_DAMAGED, "%s: %s address 0x%" PRIx64 " is not in the dump: the dump "
+		    "left its page out (dump level %" PRId32 ")", ctx->path, kind, gap,
+		    kd->h.dump_level);
+	die(EXIT_DAMAGED, "%s: %s address 0x%" PRIx64 " is not in the dump (see the memory "
+	    "ranges of 'info')", ctx->path, kind, gap);
+}
+
 static int cmd_read(struct inspect *ctx)
 {
 	const struct vmcore *vc = &ctx->vc;
@@ -448,6 +593,8 @@ static int cmd_read(struct inspect *ctx)
 	/* Check it all first: a partial answer on stdout looks like an
 	 * answer. */
 	if (inspect_covered(vc, addr, len, ctx->virt, &gap) < 0) {
+		if (vc->kdump)
+			kdump_not_covered(ctx, kind, gap);
 		if (errno == EIO)
 			die(EXIT_DAMAGED, "%s: %s address 0x%" PRIx64 " is in a segment that "
 			    "the truncated file cuts off", ctx->path, kind, gap);
@@ -460,6 +607,9 @@ static int cmd_read(struct inspect *ctx)
 		int rc = ctx->virt ? vmcore_read_virt(vc, addr, buf, n)
 				   : vmcore_read_phys(vc, addr, buf, n);
 
+		if (rc < 0 && vmcore_read_error(vc))
+			die(EXIT_DAMAGED, "%s: reading %s 0x%" PRIx64 ": %s", ctx->path, kind, addr,
+			    vmcore_read_error(vc));
 		if (rc < 0)
 			die(EXIT_DAMAGED, "%s: reading %s 0x%" PRIx64 ":", ctx->path, kind, addr);
 		if (ctx->hex) {
@@ -513,6 +663,7 @@ static int cmd_verify(struct inspect *ctx)
 	struct verify_out out = { ctx->json ? &j : NULL };
 	size_t damage = 0;
 	const char *result;
+	int incomplete;
 
 	if (ctx->json) {
 		json_init(&j, stdout);
@@ -527,7 +678,9 @@ static int cmd_verify(struct inspect *ctx)
 	} else if (!rc) {
 		damage = inspect_verify(&ctx->vc, verify_line, &out);
 	}
-	result = rc == EXIT_NOT_OURS ? "not_a_vmcore" : damage ? "damaged" : "good";
+	incomplete = !rc && ctx->vc.kdump && ctx->vc.kdump->incomplete;
+	result = rc == EXIT_NOT_OURS ? "not_a_vmcore" : damage ? "damaged"
+		 : incomplete ? "incomplete" : "good";
 	if (ctx->json) {
 		json_end(&j);
 		json_str(&j, "result", result);
@@ -538,12 +691,14 @@ static int cmd_verify(struct inspect *ctx)
 		printf("%s: not a vmcore: %s\n", ctx->path, ctx->vc.err);
 	} else if (damage) {
 		printf("%s: damaged (%zu finding%s)\n", ctx->path, damage, damage == 1 ? "" : "s");
+	} else if (incomplete) {
+		printf("%s: incomplete (what it holds is good)\n", ctx->path);
 	} else {
 		printf("%s: good\n", ctx->path);
 	}
 	if (rc == EXIT_NOT_OURS)
 		return EXIT_NOT_OURS;
-	return damage ? EXIT_DAMAGED : EXIT_OK;
+	return damage ? EXIT_DAMAGED : incomplete ? EXIT_INCOMPLETE : EXIT_OK;
 }
 
 /* ---- dmesg ------------------------------------------------------------- */
@@ -591,6 +746,400 @@ static int cmd_dmesg(struct inspect *ctx)
 	return EXIT_OK;
 }
 
+/* ---- pages ------------------------------------------------------------- */
+
+/* Pages read at once when looking for zero pages. */
+#define ZERO_RUN 256u
+
+struct pfn_span {
+	uint64_t start, end;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct pfn_span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The pfns the PT_LOADs hold, sorted and merged (a partial page counts). */
+static size_t dump_spans(const struct vmcore *vc, uint64_t page_size, struct pfn_span **out)
+{
+	struct pfn_span *s = xcalloc(vc->nloads ? vc->nloads : 1, sizeof(*s));
+	size_t n = 0, m = 0;
+
+	for (size_t i = 0; i < vc->nloads; i++) {
+		const struct vmcore_segment *l = &vc->loads[i];
+		uint64_t last = l->paddr + l->memsz - 1;
+
+		if (!l->memsz)
+			continue;
+		if (last < l->paddr)
+			last = UINT64_MAX;
+		s[n].start = l->paddr / page_size;
+		s[n++].end = last / page_size + 1;
+	}
+	qsort(s, n, sizeof(*s), cmp_span);
+	for (size_t i = 0; i < n; i++) {
+		if (m && s[i].start <= s[m - 1].end) {
+			if (s[i].end > s[m - 1].end)
+				s[m - 1].end = s[i].end;
+		} else {
+			s[m++] = s[i];
+		}
+	}
+	*out = s;
+	return m;
+}
+
+static int all_zero(const unsigned char *p, size_t len)
+{
+	return p[0] == 0 && memcmp(p, p + 1, len - 1) == 0;
+}
+
+/* Zero pages among those the filter keeps, read ZERO_RUN at a time (a
+ * page that cannot be read is not a zero page). */
+static uint64_t count_zero(const struct vmcore *vc, const struct pagefilter *pf,
+			   const struct pfn_span *s, size_t n)
+{
+	uint64_t ps = pf->page_size, zero = 0;
+	unsigned char *buf = xmalloc((size_t)(ZERO_RUN * ps));
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pfn = s[i].start;
+
+		while (pfn < s[i].end) {
+			uint64_t run = 0;
+
+			if (pagefilter_excluded(pf, pfn)) {
+				pfn++;
+				continue;
+			}
+			while (run < ZERO_RUN && pfn + run < s[i].end &&
+			       !pagefilter_excluded(pf, pfn + run))
+				run++;
+			if (pfn <= UINT64_MAX / ps - run &&
+			    vmcore_read_phys(vc, pfn * ps, buf, (size_t)(run * ps)) == 0) {
+				for (uint64_t k = 0; k < run; k++)
+					zero += all_zero(buf + k * ps, (size_t)ps);
+			} else {
+				/* One by one: a page at a segment's edge or
+				 * cut off by a truncated file fails alone. */
+				for (uint64_t k = 0; k < run; k++)
+					if (pfn + k <= UINT64_MAX / ps &&
+					    vmcore_read_phys(vc, (pfn + k) * ps, buf, (size_t)ps) == 0)
+						zero += all_zero(buf, (size_t)ps);
+			}
+			pfn += run;
+		}
+	}
+	free(buf);
+	return zero;
+}
+
+static int cmd_pages(struct inspect *ctx)
+{
+	static const struct {
+		const char *name, *key;
+		unsigned bit;		/* 0: at every level */
+		size_t off;
+	} classes[] = {
+		{ "cache", "cache", DL_CACHE, offsetof(struct pagefilter, pages_cache) },
+		{ "private cache", "cache_private", DL_CACHE_PRIVATE,
+		  offsetof(struct pagefilter, pages_cache_private) },
+		{ "user", "user", DL_USER, offsetof(struct pagefilter, pages_user) },
+		{ "free", "free", DL_FREE, offsetof(struct pagefilter, pages_free) },
+		{ "hwpoison", "hwpoison", 0, offsetof(struct pagefilter, pages_hwpoison) },
+		{ "offline", "offline", 0, offsetof(struct pagefilter, pages_offline) },
+	};
+	const struct vmcore *vc = &ctx->vc;
+	struct pagefilter pf;
+	struct pfn_span *spans;
+	size_t nspans;
+	uint64_t total = 0, excluded = 0, zero = 0;
+	int rc, zero_applied;
+
+	open_core(ctx);
+	rc = pagefilter_build(vc, ctx->level, &pf);
+	if (pf.warning[0])
+		warnmsg("%s: %s", ctx->path, pf.warning);
+	nspans = dump_spans(vc, pf.page_size, &spans);
+	for (size_t i = 0; i < nspans; i++)
+		total += spans[i].end - spans[i].start;
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
+		excluded += *(const uint64_t *)((const char *)&pf + classes[i].off);
+	zero_applied = (pf.applied & DL_ZERO) != 0;
+	if (zero_applied)
+		zero = count_zero(vc, &pf, spans, nspans);
+	excluded += zero;
+
+	if (ctx->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_object(&j, NULL);
+		json_str(&j, "file", ctx->path);
+		json_u64(&j, "level", pf.level);
+		json_u64(&j, "applied", pf.applied);
+		json_u64(&j, "page_size", pf.page_size);
+		json_u64(&j, "total_pages", total);
+		json_object(&j, "excluded");
+		if (zero_applied)
+			json_u64(&j, "zero", zero);
+		else
+			json_null(&j, "zero");
+		for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+			if (classes[i].bit ? !(pf.applied & classes[i].bit) : !pf.walked)
+				json_null(&j, classes[i].key);
+			else
+				json_u64(&j, classes[i].key,
+					 *(const uint64_t *)((const char *)&pf + classes[i].off));
+		}
+		json_end(&j);
+		json_u64(&j, "excluded_pages", excluded);
+		json_u64(&j, "kept_pages", total - excluded);
+		json_u64(&j, "unreadable_struct_pages", pf.unreadable);
+		json_str(&j, "warning", pf.warning[0] ? pf.warning : NULL);
+		json_finish(&j);
+	} else {
+		printf("Dump level:      %u\n", pf.level);
+		printf("Applied:         %u\n", pf.applied);
+		printf("Page size:       %" PRIu64 "\n", pf.page_size);
+		printf("Pages:           %" PRIu64 "\n", total);
+		printf("Excluded:        %" PRIu64 "\n", excluded);
+		if (zero_applied)
+			printf("  %-14s %" PRIu64 "\n", "zero", zero);
+		else
+			printf("  %-14s %s\n", "zero", "-");
+		for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+			if (classes[i].bit ? !(pf.applied & classes[i].bit) : !pf.walked)
+				printf("  %-14s -\n", classes[i].name);
+			else
+				printf("  %-14s %" PRIu64 "\n", classes[i].name,
+				       *(const uint64_t *)((const char *)&pf + classes[i].off));
+		}
+		printf("Kept:            %" PRIu64 "\n", total - excluded);
+	}
+	free(spans);
+	pagefilter_free(&pf);
+	return rc < 0 ? EXIT_DAMAGED : EXIT_OK;
+}
+
+/* ---- vtop -------------------------------------------------------------- */
+
+static int cmd_vtop(struct inspect *ctx)
+{
+	int rc = EXIT_OK;
+
+	if (ctx->nargs < 1)
+		usage_error("vtop takes VMCORE ADDR...");
+	for (int i = 0; i < ctx->nargs; i++) {
+		uint64_t va;
+
+		if (parse_u64(ctx->args[i], &va) < 0)
+			usage_error("bad address '%s'", ctx->args[i]);
+	}
+	open_core(ctx);
+	for (int i = 0; i < ctx->nargs; i++) {
+		uint64_t va, pa;
+
+		parse_u64(ctx->args[i], &va);
+		if (vmcore_vtop(&ctx->vc, va, &pa) == 0) {
+			printf("0x%016" PRIx64 " 0x%" PRIx64 "\n", va, pa);
+		} else {
+			warnmsg("%s: 0x%" PRIx64 ": %s", ctx->path, va,
+				errno == EIO ? "a page table is not in the dump" : "not mapped");
+			printf("0x%016" PRIx64 " -\n", va);
+			rc = EXIT_DAMAGED;
+		}
+	}
+	return rc;
+}
+
+/* ---- convert ----------------------------------------------------------- */
+
+/* A target over an unnamed file: a reassembled stream to convert. */
+static int fd_begin(struct dump_target *t, uint64_t size)
+{
+	(void)t, (void)size;
+	return 0;
+}
+
+static int fd_write(struct dump_target *t, const void *buf, size_t len, uint64_t off)
+{
+	return pwrite_all(*(int *)t->priv, buf, len, off);
+}
+
+static int fd_zero(struct dump_target *t, size_t len, uint64_t off)
+{
+	(void)t, (void)len, (void)off;
+	return 0;	/* a hole: finish sets the size */
+}
+
+static int fd_sync(struct dump_target *t)
+{
+	(void)t;
+	return 0;	/* scratch: nobody reads it after a crash */
+}
+
+static int fd_finish(struct dump_target *t, int complete, const struct dump_target *info)
+{
+	(void)complete;
+	return ftruncate(*(int *)t->priv, (off_t)info->size);
+}
+
+static const struct dump_target_ops fd_ops = {
+	.begin = fd_begin,
+	.write = fd_write,
+	.zero = fd_zero,
+	.sync = fd_sync,
+	.finish = fd_finish,
+};
+
+/* An unnamed scratch file beside OUT (same file system, and not /tmp,
+ * which may be small or in memory). */
+static int scratch_file(const char *out, struct dump_target *t, int *fd)
+{
+	char *copy = xstrdup(out), *dir = dirname(copy);
+	char tmpl[PATH_MAX];
+
+	*fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		snprintf(tmpl, sizeof(tmpl), "%s/.vmcore-inspect.XXXXXX", dir);
+		*fd = mkostemp(tmpl, O_CLOEXEC);
+		if (*fd >= 0)
+			unlink(tmpl);
+	}
+	if (*fd < 0)
+		die(EXIT_DAMAGED, "cannot create a scratch file in %s:", dir);
+	free(copy);
+	memset(t, 0, sizeof(*t));
+	t->ops = &fd_ops;
+	t->priv = fd;
+	t->name = "the scratch file";
+	return *fd;
+}
+
+static void open_scratch(struct inspect *ctx, int fd)
+{
+	struct stat st;
+	int rc;
+
+	if (fstat(fd, &st) < 0)
+		die(EXIT_DAMAGED, "scratch file:");
+	window_init(&ctx->win, fd, 0, (uint64_t)st.st_size, ctx->path);
+	rc = vmcore_open(&ctx->vc, &ctx->win);
+	if (rc)
+		die(rc, "%s: %s", ctx->path, ctx->vc.err);
+}
+
+static const char *convert_what(const struct dump_opts *o, char *buf, size_t len)
+{
+	if (o->format == DUMP_FORMAT_KDUMP)
+		snprintf(buf, len, "kdump-compressed, %s, dump level %u",
+			 codec_name((enum codec)o->codec), o->dump_level);
+	else
+		snprintf(buf, len, "ELF%s", o->dump_level ? ", filtered" : "");
+	return buf;
+}
+
+static int cmd_convert(struct inspect *ctx)
+{
+	const char *out = ctx->args[0];
+	int use_stdin = strcmp(ctx->path, "-") == 0, in, scratch = -1, rc;
+	unsigned char magic[16];
+	char err[256], what[96];
+	struct dump_target t;
+	struct dump_opts o = { .threads = ctx->threads };
+	struct pagefilter pf;
+	enum codec codec;
+	struct stat st;
+
+	if (ctx->compress && ctx->format == DUMP_FORMAT_ELF)
+		usage_error("--compress is for kdump output, not --format elf");
+	if (ctx->threads_set && ctx->format == DUMP_FORMAT_ELF)
+		usage_error("--threads is for kdump output, not --format elf");
+	if (ctx->compress) {
+		if (codec_parse(ctx->compress, &codec) < 0)
+			usage_error("--compress takes zstd, lzo, zlib, snappy or none, not '%s'",
+				    ctx->compress);
+		if (!codec_available(codec))
+			usage_error("%s is not built into this dumpbox", ctx->compress);
+	} else {
+		codec = codec_available(CODEC_ZSTD) ? CODEC_ZSTD : CODEC_ZLIB;
+	}
+	if (strcmp(out, "-") == 0)
+		usage_error("convert writes a file, not standard output");
+	if (lstat(out, &st) == 0)
+		die(EXIT_DAMAGED, "%s exists: remove it first", out);
+
+	in = use_stdin ? STDIN_FILENO : open(ctx->path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		die(errno == ENOENT ? EXIT_NOT_OURS : EXIT_DAMAGED, "%s:", ctx->path);
+	/* A pipe can only be a flattened stream: that is what it is for. */
+	if (use_stdin || (pread(in, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+			  flat_is_stream(magic, sizeof(magic)))) {
+		int plain = ctx->format < 0 && !ctx->compress && !ctx->level_set && !ctx->threads_set;
+
+		if (plain && dump_target_file(&t, out) < 0)
+			die(EXIT_DAMAGED, "cannot create %s.incomplete:", out);
+		if (!plain)
+			scratch_file(out, &t, &scratch);
+		rc = flat_reassemble(in, &t, err, sizeof(err));
+		if (rc == EXIT_NOT_OURS && use_stdin)
+			die(rc, "standard input: %s; convert reads a dump file by its name", err);
+		if (rc)
+			die(rc, "%s: %s%s%s", use_stdin ? "standard input" : ctx->path, err,
+			    plain ? "; what there was is in " : "", plain ? t.name : "");
+		if (plain) {
+			fprintf(stderr, "%s: %s: %" PRIu64 " bytes reassembled\n", applet_name, out,
+				t.size);
+			dump_target_free(&t);
+			if (!use_stdin)
+				close(in);
+			return EXIT_OK;
+		}
+		open_scratch(ctx, scratch);
+	} else {
+		close(in);
+		in = -1;
+		open_core(ctx);
+	}
+	if (!use_stdin && in >= 0 && scratch >= 0)
+		close(in);
+
+	o.format = ctx->format >= 0 ? (enum dump_format)ctx->format
+		   : ctx->vc.kdump ? DUMP_FORMAT_KDUMP : DUMP_FORMAT_ELF;
+	if (o.format == DUMP_FORMAT_ELF && (ctx->compress || ctx->threads_set))
+		usage_error("%s is an ELF core: --compress and --threads need --format kdump",
+			    ctx->path);
+	o.codec = (int)codec;
+	o.progress = stderr;
+	o.progress_secs = 10;
+	o.dump_level = ctx->level_set ? ctx->level : 0;
+	if (o.dump_level & ~DL_ZERO) {
+		/* Never fatal: what it cannot classify is kept. */
+		pagefilter_build(&ctx->vc, o.dump_level, &pf);
+		if (pf.warning[0])
+			warnmsg("page filter: %s", pf.warning);
+		o.filter = &pf;
+	}
+	if (dump_target_file(&t, out) < 0)
+		die(EXIT_DAMAGED, "cannot create %s.incomplete:", out);
+	rc = dump_vmcore(&ctx->vc, &t, &o);
+	if (rc == EXIT_OK)
+		fprintf(stderr, "%s: %s: %" PRIu64 " bytes (%s)\n", applet_name, out, t.size,
+			convert_what(&o, what, sizeof(what)));
+	else if (rc == EXIT_DAMAGED && !t.error && t.nbad)
+		warnmsg("%s: written, but %s", out, t.reason);
+	else
+		warnmsg("%s: %s", t.name, t.reason[0] ? t.reason : "failed");
+	if (o.filter)
+		pagefilter_free(&pf);
+	dump_target_free(&t);
+	return rc;
+}
+
 /* ---- dispatch ---------------------------------------------------------- */
 
 struct command {
@@ -607,11 +1156,15 @@ static const struct command commands[] = {
 	{ "read", cmd_read, TAKES_ADDR, -1 },
 	{ "verify", cmd_verify, TAKES_JSON, 0 },
 	{ "dmesg", cmd_dmesg, TAKES_DMESG, 0 },
+	{ "pages", cmd_pages, TAKES_JSON | TAKES_LEVEL, 0 },
+	{ "convert", cmd_convert, TAKES_LEVEL | TAKES_CONVERT, 1 },
+	{ "vtop", cmd_vtop, 0, -1 },
 };
 
 int vmcore_inspect_main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_GET, OPT_PHYS, OPT_VIRT, OPT_HEX, OPT_SINCE, OPT_TAIL };
+	enum { OPT_JSON = 256, OPT_GET, OPT_PHYS, OPT_VIRT, OPT_HEX, OPT_SINCE, OPT_TAIL,
+	       OPT_FORMAT, OPT_COMPRESS, OPT_THREADS };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "get", required_argument, NULL, OPT_GET },
@@ -620,6 +1173,9 @@ int vmcore_inspect_main(int argc, char **argv)
 		{ "hex", no_argument, NULL, OPT_HEX },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "tail", required_argument, NULL, OPT_TAIL },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct { int opt; unsigned takes; const char *name; } needs[] = {
@@ -630,8 +1186,12 @@ int vmcore_inspect_main(int argc, char **argv)
 		{ OPT_HEX, TAKES_ADDR, "--hex" },
 		{ OPT_SINCE, TAKES_DMESG, "--since" },
 		{ OPT_TAIL, TAKES_DMESG, "--tail" },
+		{ 'd', TAKES_LEVEL, "-d" },
+		{ OPT_FORMAT, TAKES_CONVERT, "--format" },
+		{ OPT_COMPRESS, TAKES_CONVERT, "--compress" },
+		{ OPT_THREADS, TAKES_CONVERT, "--threads" },
 	};
-	struct inspect ctx = { .win.fd = -1 };
+	struct inspect ctx = { .win.fd = -1, .level = DL_MAX, .format = -1 };
 	const struct command *cmd = NULL;
 	int c, rc;
 
@@ -644,7 +1204,7 @@ int vmcore_inspect_main(int argc, char **argv)
 		usage_error("unknown command '%s'", argv[1]);
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
 		for (size_t i = 0; i < ARRAY_SIZE(needs); i++)
 			if (needs[i].opt == c && !(cmd->takes & needs[i].takes))
 				usage_error("%s does not take %s", cmd->name, needs[i].name);
@@ -673,8 +1233,37 @@ int vmcore_inspect_main(int argc, char **argv)
 				usage_error("--tail takes a number of lines, not '%s'", optarg);
 			ctx.tail_set = 1;
 			break;
+		case 'd': {
+			uint64_t level;
+
+			if (parse_u64(optarg, &level) < 0 || level > DL_MAX)
+				usage_error("-d takes a dump level 0-31, not '%s'", optarg);
+			ctx.level = (unsigned)level;
+			ctx.level_set = 1;
+			break;
+		}
+		case OPT_FORMAT:
+			if (strcmp(optarg, "elf") == 0)
+				ctx.format = DUMP_FORMAT_ELF;
+			else if (strcmp(optarg, "kdump") == 0)
+				ctx.format = DUMP_FORMAT_KDUMP;
+			else
+				usage_error("--format takes elf or kdump, not '%s'", optarg);
+			break;
+		case OPT_COMPRESS:
+			ctx.compress = optarg;
+			break;
+		case OPT_THREADS: {
+			uint64_t n;
+
+			if (parse_u64(optarg, &n) < 0 || n > 1024)
+				usage_error("--threads takes a number (0-1024), not '%s'", optarg);
+			ctx.threads = (unsigned)n;
+			ctx.threads_set = 1;
+			break;
+		}
 		default:
-			usage_error("bad option");
+			usage_bad_option(argv);
 		}
 	}
 	if (optind >= argc)
@@ -682,6 +1271,8 @@ int vmcore_inspect_main(int argc, char **argv)
 	ctx.path = argv[optind];
 	ctx.args = argv + optind + 1;
 	ctx.nargs = argc - optind - 1;
+	if (cmd->run == cmd_convert && ctx.nargs != 1)
+		usage_error("convert takes IN OUT");
 	if (cmd->nargs >= 0 && ctx.nargs != cmd->nargs)
 		usage_error("%s takes one VMCORE", cmd->name);
 	rc = cmd->run(&ctx);

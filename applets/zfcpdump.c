@@ -14,7 +14,8 @@
 //config:	  that is cut off never looks complete.
 //config:
 //config:	  Source:
-//config:	    --source FILE       the ELF core to dump (default /proc/vmcore)
+//config:	    --source FILE       the ELF core to dump (default /proc/vmcore),
+//config:	                        or a kdump-compressed file (converted)
 //config:	  Target (default: the only prepared dump disk on this machine):
 //config:	    --target DEV        a dump disk: a device, image file, or
 //config:	                        UUID=... or LABEL=... of a prepared disk
@@ -25,9 +26,28 @@
 //config:	                        output in makedumpfile's flattened format
 //config:	                        (makedumpfile -R rebuilds the file)
 //config:	    --force             overwrite a dump that was not extracted
+//config:	  Format:
+//config:	    --format elf|kdump  elf (default): /proc/vmcore's own layout, what
+//config:	                        zgetdump and zipl dump disks expect; kdump:
+//config:	                        makedumpfile's kdump-compressed format (crash,
+//config:	                        makedumpfile, libkdumpfile read it)
+//config:	    --compress CODEC    kdump: zstd, lzo, zlib, snappy or none
+//config:	                        (default zstd if built in, else zlib)
+//config:	    -d, --dump-level N  leave out pages (0-31, makedumpfile's bits):
+//config:	                        1 zero, 2 page cache, 4 page cache with
+//config:	                        private data, 8 user memory, 16 free pages.
+//config:	                        kdump leaves them out, but zero pages stay
+//config:	                        readable (one stored zero page for all, as
+//config:	                        makedumpfile does); elf writes them as zeros
+//config:	                        and keeps the layout
+//config:	    --fallback N,N,...  when the target is too small, dump again at
+//config:	                        each of these levels in turn (not to "-")
+//config:	    --threads N         kdump: compress on N threads (default: one
+//config:	                        per online CPU)
 //config:	  Behaviour:
 //config:	    --dry-run           say what would be dumped where, and whether
-//config:	                        it fits; write nothing
+//config:	                        it fits (kdump: its size is an upper
+//config:	                        bound); write nothing
 //config:	    --progress=N        a progress line every N seconds (default 5)
 //config:	    --quiet             no progress lines
 //config:	    --no-reipl          on s390, do not re-IPL after the dump
@@ -41,6 +61,10 @@
 //config:	  device is brought online first; when zcore's HSA exists, the
 //config:	  memory it holds is copied first and the HSA released.
 //config:
+//config:	  A kdump dump cut off by a full target or a signal says INCOMPLETE
+//config:	  in its header (crash reads the pages it has); a dump cut off
+//config:	  otherwise has no header at all.
+//config:
 //config:	  Exit status: 0 dump complete; 1 failed, or complete with
 //config:	  unreadable source pages (zeros, listed); 2 the source is not an
 //config:	  ELF core or the target is not a dump disk; 3 dump incomplete
@@ -52,8 +76,11 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "compress.h"
+#include "dump.h"
 #include "dumpbox.h"
 #include "dumpjob.h"
+#include "pagefilter.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -63,11 +90,32 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+static unsigned parse_level(const char *opt, const char *s)
+{
+	uint64_t n;
+
+	if (parse_u64(s, &n) < 0 || n > DL_MAX)
+		usage_error("%s takes a dump level (0-%u), not '%s'", opt, DL_MAX, s);
+	return (unsigned)n;
+}
+
+static void parse_fallback(struct dumpjob *z, char *list)
+{
+	for (char *save = NULL, *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (z->nfallback == sizeof(z->fallback) / sizeof(z->fallback[0]))
+			usage_error("--fallback takes at most %zu levels", z->nfallback);
+		z->fallback[z->nfallback++] = parse_level("--fallback", p);
+	}
+	if (!z->nfallback)
+		usage_error("--fallback takes dump levels: N,N,...");
+}
+
 int zfcpdump_main(int argc, char **argv)
 {
 	enum {
 		OPT_SOURCE = 256, OPT_TARGET, OPT_OUTPUT, OPT_FORCE, OPT_DRY_RUN, OPT_PROGRESS,
 		OPT_QUIET, OPT_NO_REIPL, OPT_SYSFS, OPT_DEBUGFS, OPT_PROC, OPT_DEV,
+		OPT_FORMAT, OPT_COMPRESS, OPT_FALLBACK, OPT_THREADS,
 	};
 	static const struct option longopts[] = {
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -82,16 +130,23 @@ int zfcpdump_main(int argc, char **argv)
 		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
 		{ "proc-root", required_argument, NULL, OPT_PROC },
 		{ "dev-root", required_argument, NULL, OPT_DEV },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "dump-level", required_argument, NULL, 'd' },
+		{ "fallback", required_argument, NULL, OPT_FALLBACK },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dumpjob z;
 	const char *proc_root = "/proc";
 	char cmdline[4096], path[4200], val[16];
+	const char *compress = NULL;
+	enum codec codec;
 	uint64_t n;
 	int c, rc;
 
 	dumpjob_init(&z);
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SOURCE: z.source = optarg; break;
 		case OPT_TARGET: z.target = optarg; break;
@@ -109,13 +164,45 @@ int zfcpdump_main(int argc, char **argv)
 		case OPT_DEBUGFS: z.roots.debugfs = optarg; break;
 		case OPT_PROC: proc_root = optarg; break;
 		case OPT_DEV: z.dev_root = optarg; break;
-		default: usage_error("bad option");
+		case OPT_FORMAT:
+			if (strcmp(optarg, "elf") == 0)
+				z.format = DUMP_FORMAT_ELF;
+			else if (strcmp(optarg, "kdump") == 0)
+				z.format = DUMP_FORMAT_KDUMP;
+			else
+				usage_error("--format takes elf or kdump, not '%s'", optarg);
+			break;
+		case OPT_COMPRESS: compress = optarg; break;
+		case 'd': z.dump_level = parse_level("--dump-level", optarg); break;
+		case OPT_FALLBACK: parse_fallback(&z, optarg); break;
+		case OPT_THREADS:
+			if (parse_u64(optarg, &n) < 0 || n > 1024)
+				usage_error("--threads takes a number (0-1024), not '%s'", optarg);
+			z.threads = (unsigned)n;
+			break;
+		default: usage_bad_option(argv);
 		}
 	}
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (z.target && z.output)
 		usage_error("--target and --output exclude each other");
+	if ((z.output && !*z.output) || (z.target && !*z.target) || !*z.source)
+		usage_error("--source, --target and --output take a name, not ''");
+	if ((z.target && !*z.target) || (z.output && !*z.output))
+		usage_error("an empty --target or --output names nothing");
+	if (compress && z.format != DUMP_FORMAT_KDUMP)
+		usage_error("--compress needs --format kdump");
+	if (compress) {
+		if (codec_parse(compress, &codec) < 0)
+			usage_error("--compress takes zstd, lzo, zlib, snappy or none, not '%s'", compress);
+		if (!codec_available(codec))
+			usage_error("%s is not built into this dumpbox", compress);
+	} else {
+		codec = codec_available(CODEC_ZSTD) ? CODEC_ZSTD
+			: codec_available(CODEC_ZLIB) ? CODEC_ZLIB : CODEC_NONE;
+	}
+	z.codec = codec;
 
 	snprintf(path, sizeof(path), "%s/cmdline", proc_root);
 	cmdline_read(path, cmdline, sizeof(cmdline));

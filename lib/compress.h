@@ -26,7 +26,8 @@ const char *codec_name(enum codec c);
 int codec_available(enum codec c);
 
 /* The kdump page_desc / header status flag of a codec (0 for none), and
- * back (-1 when flags name no codec or more than one). */
+ * back: only the codec bits of flags count (a header's status has others);
+ * none of them is CODEC_NONE, more than one is -1. */
 uint32_t codec_kdump_flag(enum codec c);
 int codec_from_kdump_flag(uint32_t flags, enum codec *out);
 
@@ -35,7 +36,11 @@ size_t codec_bound(enum codec c, size_t len);
 
 /* Per-thread compression state (zstd's context, lzo's work memory). */
 struct codec_ctx;
-struct codec_ctx *codec_ctx_new(enum codec c, int level);	/* level 0: default */
+/* level 0: the default (zlib 1, as makedumpfile -c; zstd 1); zlib takes
+ * 1..9, zstd its own range, lzo and snappy only 0. NULL with errno
+ * ENOSYS (not built in), EINVAL (level), ENOTSUP (the library failed
+ * its self-test: Debian's s390x libsnappy) or ENOMEM. */
+struct codec_ctx *codec_ctx_new(enum codec c, int level);
 void codec_ctx_free(struct codec_ctx *ctx);
 
 /* Compress in[0..len) into out (outcap >= codec_bound()). Returns the

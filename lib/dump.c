@@ -6,6 +6,8 @@
 
 #include "dumpbox.h"
 #include "dump.h"
+#include "elfwrite.h"
+#include "pagefilter.h"
 
 struct range {
 	uint64_t off, len;
@@ -106,7 +108,7 @@ static size_t merge_ranges(struct range *r, size_t n)
 	return out;
 }
 
-static void add_bad(struct dump_target *t, uint64_t off, uint64_t len)
+void dump_add_bad(struct dump_target *t, uint64_t off, uint64_t len)
 {
 	if (t->nbad && t->bad[t->nbad - 1].offset + t->bad[t->nbad - 1].len == off) {
 		t->bad[t->nbad - 1].len += len;
@@ -144,7 +146,7 @@ static void read_source(struct copy *c, uint64_t off, size_t len)
 		n = window_pread(c->vc->win, c->buf + done, b, off + done);
 		if (n != (ssize_t)b) {
 			memset(c->buf + done, 0, b);
-			add_bad(c->t, off + done, b);
+			dump_add_bad(c->t, off + done, b);
 		}
 	}
 }
@@ -180,6 +182,31 @@ static int write_chunk(struct copy *c, uint64_t off, size_t len)
 	return EXIT_OK;
 }
 
+/* The pages the filter excludes become zeros (then holes): the layout,
+ * and every p_offset, stays as it was, as with makedumpfile -E. */
+static void blank_excluded(struct copy *c, uint64_t off, size_t len)
+{
+	const struct pagefilter *pf = c->o->filter;
+	uint64_t ps = pf->page_size ? pf->page_size : DUMP_BLOCK;
+
+	for (size_t i = 0; i < c->vc->nloads; i++) {
+		const struct vmcore_segment *s = &c->vc->loads[i];
+		uint64_t a = s->offset > off ? s->offset : off;
+		uint64_t b = s->offset + s->filesz < off + len ? s->offset + s->filesz : off + len;
+
+		while (a < b) {
+			uint64_t pa = s->paddr + (a - s->offset);
+			uint64_t n = ps - pa % ps;
+
+			if (n > b - a)
+				n = b - a;
+			if (pagefilter_excluded(pf, pa / ps))
+				memset(c->buf + (a - off), 0, (size_t)n);
+			a += n;
+		}
+	}
+}
+
 static int copy_range(struct copy *c, uint64_t off, uint64_t len)
 {
 	while (len) {
@@ -193,6 +220,8 @@ static int copy_range(struct copy *c, uint64_t off, uint64_t len)
 			return EXIT_INCOMPLETE;
 		}
 		read_source(c, off, n);
+		if (c->o->filter)
+			blank_excluded(c, off, n);
 		rc = write_chunk(c, off, n);
 		if (rc)
 			return rc;
@@ -262,6 +291,11 @@ int dump_vmcore(const struct vmcore *vc, struct dump_target *t, const struct dum
 	uint64_t head, size = vc->expected_size;
 	int rc;
 
+	if (o->format == DUMP_FORMAT_KDUMP)
+		return dump_vmcore_kdump(vc, t, o);
+	/* A kdump-compressed source has no ELF layout to copy. */
+	if (vc->kdump)
+		return dump_elf_pages(vc, t, o);
 	/* Every byte the ELF headers reference: the header table itself and
 	 * each segment's file range (notes, loads, anything else). */
 	all = xcalloc(vc->nphdr + 1, sizeof(*all));

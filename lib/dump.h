@@ -4,7 +4,7 @@
  *
  * Order of writes:
  *   1. target begin (a dump disk goes BUSY; a file is created as
- *      NAME.incomplete and sized)
+ *      NAME.incomplete)
  *   2. with an HSA (s390 zfcpdump): every PT_LOAD below the HSA size, then
  *      the HSA is released so the machine gets that memory back
  *   3. everything else the ELF headers reference (program headers, notes,
@@ -13,9 +13,11 @@
  *   5. the first page, which holds the ELF header: until now the dump
  *      does not even look like an ELF file, so a cut-off dump never looks
  *      complete
- *   6. target finish (fsync; a disk goes COMPLETE, a file is renamed)
+ *   6. target finish (a file gets its size; fsync; a disk goes COMPLETE, a
+ *      file is renamed)
  * The output has the same layout as the source, so /proc/vmcore's own
- * p_offsets stay valid. */
+ * p_offsets stay valid. The kdump-compressed format follows the same
+ * rules in its own layout (lib/kdumpwrite.c). */
 #ifndef DUMPBOX_DUMP_H
 #define DUMPBOX_DUMP_H
 
@@ -33,7 +35,8 @@
 struct dump_target;
 
 struct dump_target_ops {
-	/* Called once before any data, with the size the dump will have. */
+	/* Called once before any data, with the size the dump will have
+	 * (an upper bound for kdump: finish's info->size is the real one). */
 	int (*begin)(struct dump_target *t, uint64_t size);
 	/* Write len bytes at off (relative to the start of the dump). */
 	int (*write)(struct dump_target *t, const void *buf, size_t len, uint64_t off);
@@ -91,8 +94,22 @@ struct dump_opts {
 /* Copy vc to t. Returns EXIT_OK (complete), EXIT_DAMAGED (complete, but
  * some source pages were unreadable and are zeros: t->bad lists them; or a
  * write failed), EXIT_INCOMPLETE (target full, or stopped). t->reason says
- * why for anything but EXIT_OK. */
+ * why for anything but EXIT_OK.
+ * ELF: the pages o->filter excludes are written as zeros (holes), the
+ * layout stays. KDUMP (lib/kdumpwrite.c): begin() gets an upper bound,
+ * t->size is the real size when finish() is called (a file target cuts
+ * the file there); t->bad lists offsets in the source; a dump cut off by
+ * a full target or a signal still gets its bitmaps and a header that
+ * says INCOMPLETE where there was room. */
 int dump_vmcore(const struct vmcore *vc, struct dump_target *t, const struct dump_opts *o);
+int dump_vmcore_kdump(const struct vmcore *vc, struct dump_target *t, const struct dump_opts *o);
+
+/* The most bytes dump_vmcore_kdump() can write for vc (every page stored
+ * uncompressed); 0 when the format cannot describe vc's memory. */
+uint64_t dump_kdump_size_bound(const struct vmcore *vc, const struct dump_opts *o);
+
+/* Record len unreadable bytes at off (zeros in the dump). */
+void dump_add_bad(struct dump_target *t, uint64_t off, uint64_t len);
 
 /* Is this block all zeros? */
 int dump_block_is_zero(const void *buf, size_t len);

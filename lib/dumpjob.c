@@ -8,11 +8,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compress.h"
 #include "dump.h"
 #include "dumpbox.h"
 #include "dumpjob.h"
 #include "dumptarget.h"
 #include "json.h"
+#include "pagefilter.h"
 #include "printk.h"
 
 void dumpjob_init(struct dumpjob *j)
@@ -125,7 +127,9 @@ static int disk_begin(struct dump_target *t, uint64_t size)
 	char *log;
 	int rc;
 
-	if (size > j->disk.info.capacity)
+	if (j->format == DUMP_FORMAT_KDUMP)
+		m.format = DUMPDISK_FMT_KDUMP;	/* size: an upper bound, say nothing */
+	else if (size > j->disk.info.capacity)
 		warnmsg("the dump (%" PRIu64 " MiB) is larger than the dump area (%" PRIu64
 			" MiB): it will be incomplete", size >> 20, j->disk.info.capacity >> 20);
 	if (vmcoreinfo_get(&j->vc, "OSRELEASE", release, sizeof(release)) == 0)
@@ -180,10 +184,21 @@ static int disk_sync(struct dump_target *t)
 static int disk_finish(struct dump_target *t, int complete, const struct dump_target *info)
 {
 	struct dumpjob *j = t->priv;
+	char bad[64];
 
-	return dumpdisk_finish(&j->disk, complete ? DUMPDISK_COMPLETE : DUMPDISK_INCOMPLETE,
-			       complete ? info->size : info->written,
-			       complete ? NULL : info->reason);
+	/* A whole dump with holes says so on the disk too, not only on the
+	 * console: whoever reads it later sees the reason in diskprep info. */
+	snprintf(bad, sizeof(bad), "%" PRIu64 " unreadable source bytes are zeros", info->bad_bytes);
+	if (dumpdisk_finish(&j->disk, complete ? DUMPDISK_COMPLETE : DUMPDISK_INCOMPLETE,
+			    complete ? info->size : info->written,
+			    !complete ? info->reason : info->nbad ? bad : NULL) < 0) {
+		int e = errno;
+
+		warnmsg("%s: %s", t->name, j->disk.err);
+		errno = e;	/* for the caller's message */
+		return -1;
+	}
+	return 0;
 }
 
 static const struct dump_target_ops disk_ops = {
@@ -216,6 +231,11 @@ static int open_disk(struct dumpjob *j)
 		return dump_failed(rc, "%s: %s", path, j->disk.err);
 	}
 	j->have_disk = 1;
+	/* zgetdump and the zipl tools read an ELF dump there, nothing else. */
+	if (j->format == DUMP_FORMAT_KDUMP && j->disk.layout == DUMPDISK_ZIPL)
+		return dump_failed(EXIT_USAGE, "%s: a zipl dump disk holds ELF dumps only (zgetdump "
+				   "reads nothing else): use --format elf, or a dumpbox-layout disk",
+				   path);
 	if (!j->force && !j->dry_run && dumpdisk_may_overwrite(&j->disk) < 0)
 		return dump_failed(EXIT_DAMAGED, "%s: %s (--force overwrites it)", path, j->disk.err);
 	snprintf(j->file, sizeof(j->file), "%s", path);
@@ -283,6 +303,7 @@ static void write_info_json(struct dumpjob *j, const struct dump_target *t, int 
 	json_str(&js, "source", j->source);
 	json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore" : "vmcore.incomplete");
 	json_str(&js, "arch", vmcore_arch(&j->vc));
+	json_str(&js, "format", j->format == DUMP_FORMAT_KDUMP ? "kdump" : "elf");
 	json_str(&js, "kernel_release",
 		 vmcoreinfo_get(&j->vc, "OSRELEASE", val, sizeof(val)) == 0 ? val : NULL);
 	json_str(&js, "crash_time",
@@ -354,8 +375,13 @@ static int open_target(struct dumpjob *j, struct dump_target *t)
 
 static void fill_plan(struct dumpjob *j, struct dumpjob_plan *p)
 {
+	struct dump_opts o = { .format = j->format };
+
 	memset(p, 0, sizeof(*p));
-	p->size = j->vc.expected_size;
+	/* kdump: before the pages are filtered and compressed, only an
+	 * upper bound is known. */
+	p->size = j->format == DUMP_FORMAT_KDUMP ? dump_kdump_size_bound(&j->vc, &o)
+						 : j->vc.expected_size;
 	snprintf(p->target, sizeof(p->target), "%s", j->file);
 	p->fits = 1;
 	if (j->have_disk) {
@@ -369,6 +395,17 @@ static int dry_run(struct dumpjob *j)
 	struct dumpjob_plan p;
 
 	fill_plan(j, &p);
+	if (j->format == DUMP_FORMAT_KDUMP) {
+		printf("Would dump %s (at most %" PRIu64 " MiB, %s) to %s as kdump-compressed %s, "
+		       "dump level %u\n", j->source, p.size >> 20, vmcore_arch(&j->vc), p.target,
+		       codec_name((enum codec)j->codec), j->dump_level);
+		if (j->have_disk)
+			printf("Dump area: %" PRIu64 " MiB, %s; the dump %s\n", p.capacity >> 20,
+			       dumpdisk_state_name(j->disk.info.state),
+			       p.fits ? "fits" : "may not fit: its compressed size is known "
+			       "only when it is written");
+		return EXIT_OK;
+	}
 	printf("Would dump %s (%" PRIu64 " MiB, %s) to %s\n", j->source, p.size >> 20,
 	       vmcore_arch(&j->vc), p.target);
 	if (j->have_disk) {
@@ -415,12 +452,94 @@ int dumpjob_plan(struct dumpjob *j, struct dumpjob_plan *p)
 	rc = open_both(j, &t);
 	if (rc == EXIT_OK) {
 		fill_plan(j, p);
-		if (!p->fits)
+		if (!p->fits && j->format != DUMP_FORMAT_KDUMP)
 			rc = EXIT_INCOMPLETE;
 	}
 	j->dry_run = saved;
 	close_all(j);
 	return rc;
+}
+
+static int target_full(const struct dump_target *t)
+{
+	return t->error == ENOSPC || t->error == EFBIG || t->error == EDQUOT;
+}
+
+/* The same target again, empty, for a dump at the next fallback level.
+ * 0, or -1 when it cannot be (a stream cannot be rewound). */
+static int retry_target(struct dumpjob *j, struct dump_target *t)
+{
+	char tmp[4200];
+
+	if (t->ops == &disk_ops) {
+		memset(&j->wb, 0, sizeof(j->wb));
+		j->wb.fd = j->disk.fd;
+		j->wb.base = j->disk.dump_base;
+		return 0;
+	}
+	if (j->output && strcmp(j->output, "-") == 0) {
+		warnmsg("a stream cannot be rewound: no dump at the next fallback level");
+		return -1;
+	}
+	dump_target_free(t);
+	snprintf(tmp, sizeof(tmp), "%s.incomplete", j->file);
+	if (unlink(tmp) < 0 || dump_target_file(t, j->file) < 0) {
+		warnmsg("cannot start %s again:", tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Dump at j->dump_level, then at each fallback level while the target
+ * is too small. */
+static int dump_levels(struct dumpjob *j, struct dump_target *t, struct dump_opts *o)
+{
+	char warned[sizeof(((struct pagefilter *)0)->warning)] = "";
+	unsigned level = j->dump_level;
+	size_t next = 0;
+	int rc;
+
+	for (;;) {
+		struct pagefilter pf;
+		int filtered = !!(level & ~DL_ZERO);
+
+		o->dump_level = level;
+		o->filter = NULL;
+		if (filtered) {
+			/* Never fatal: what it cannot classify is dumped. */
+			pagefilter_build(&j->vc, level, &pf);
+			if (pf.warning[0] && strcmp(pf.warning, warned) != 0) {
+				warnmsg("page filter: %s", pf.warning);
+				snprintf(warned, sizeof(warned), "%s", pf.warning);
+			}
+			o->filter = &pf;
+		}
+		rc = dump_vmcore(&j->vc, t, o);
+		o->filter = NULL;
+		if (filtered)
+			pagefilter_free(&pf);
+		if (rc != EXIT_INCOMPLETE || !target_full(t) || next >= j->nfallback)
+			return rc;
+		fprintf(stderr, "%s: %s is full at dump level %u (%s): dumping again at level %u\n",
+			applet_name, j->file, level, t->reason, j->fallback[next]);
+		if (retry_target(j, t) < 0)
+			return rc;
+		level = j->fallback[next++];
+	}
+}
+
+/* The console is often all that is kept of a dump kernel's run: the
+ * holes go there one by one, as offsets in the dump file. */
+static void report_bad(const struct dump_target *t)
+{
+	size_t i, show = t->nbad < 32 ? t->nbad : 32;
+
+	fprintf(stderr, "Dump successful, but %s\n", t->reason);
+	for (i = 0; i < show; i++)
+		fprintf(stderr, "  unreadable: dump offset %" PRIu64 ", %" PRIu64 " bytes (zeros)\n",
+			t->bad[i].offset, t->bad[i].len);
+	if (i < t->nbad)
+		fprintf(stderr, "  ... and %zu more ranges\n", t->nbad - i);
 }
 
 int dumpjob_run(struct dumpjob *j)
@@ -450,20 +569,27 @@ int dumpjob_run(struct dumpjob *j)
 	o.progress = j->quiet ? NULL : stderr;
 	o.progress_secs = j->progress_secs;
 	o.stop = j->stop;
+	o.format = j->format;
+	o.codec = j->codec;
+	o.threads = j->threads;
 	if (j->dir[0] && write_dmesg_file(j) < 0)
 		warnmsg("the kernel log was not saved (the dump goes on)");
 
-	if (!j->quiet)
+	if (!j->quiet && j->format == DUMP_FORMAT_KDUMP)
+		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s, kdump-compressed %s, "
+			"dump level %u\n", j->source, j->vc.expected_size >> 20, j->file,
+			codec_name((enum codec)j->codec), j->dump_level);
+	else if (!j->quiet)
 		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s\n", j->source,
 			j->vc.expected_size >> 20, j->file);
-	rc = dump_vmcore(&j->vc, &t, &o);
+	rc = dump_levels(j, &t, &o);
 	if (j->dir[0])
 		write_info_json(j, &t, rc);
 	if (rc == EXIT_OK)
 		fprintf(stderr, "Dump successful (%" PRIu64 " MiB in %.1f s)\n",
 			t.size >> 20, monotonic_seconds() - j->started);
 	else if (rc == EXIT_DAMAGED && !t.error && t.nbad)
-		fprintf(stderr, "Dump successful, but %s\n", t.reason);
+		report_bad(&t);
 	else
 		dump_failed(rc, "%s", t.reason[0] ? t.reason : "unknown error");
 	if (t.ops != &disk_ops)

@@ -26,6 +26,16 @@ struct dumpjob {
 	struct s390_roots roots;
 	const char *dev_root;
 	volatile sig_atomic_t *stop;	/* set by a signal: stop, INCOMPLETE */
+	/* The output (lib/dump.h): ELF by default; kdump-compressed with
+	 * codec on threads workers (0: online CPUs). dump_level excludes
+	 * pages (pagefilter.h DL_*); when the target is full at that level,
+	 * the dump is taken again at each level of fallback in turn. */
+	int format;			/* enum dump_format */
+	int codec;			/* enum codec */
+	unsigned dump_level;
+	unsigned threads;
+	unsigned fallback[8];
+	size_t nfallback;
 	/* State. */
 	int fcp_dump;		/* IPLed by the machine to take a dump */
 	struct window win;

@@ -41,11 +41,11 @@ struct file_target {
 
 static int file_begin(struct dump_target *t, uint64_t size)
 {
-	struct file_target *f = t->priv;
-
-	/* The full size up front: zero blocks stay holes, and a full disk
-	 * shows at the first write that does not fit. */
-	return ftruncate(f->fd, (off_t)size);
+	(void)t, (void)size;
+	/* The size is set at the end (finish): a kdump dump knows only an
+	 * upper bound now, and a file size limit must not stop a dump that
+	 * would fit. Zero blocks are holes either way. */
+	return 0;
 }
 
 static int file_write(struct dump_target *t, const void *buf, size_t len, uint64_t off)
@@ -62,7 +62,7 @@ static int file_write(struct dump_target *t, const void *buf, size_t len, uint64
 static int file_zero(struct dump_target *t, size_t len, uint64_t off)
 {
 	(void)t, (void)len, (void)off;
-	return 0;	/* a new file sized by ftruncate is all holes */
+	return 0;	/* a hole: finish sets the size */
 }
 
 static int file_sync(struct dump_target *t)
@@ -89,7 +89,10 @@ static int file_finish(struct dump_target *t, int complete, const struct dump_ta
 	struct file_target *f = t->priv;
 	int rc = 0;
 
-	(void)info;
+	/* Trailing zero blocks (ELF) were never written, and a kdump dump
+	 * ends where its data does. */
+	if (ftruncate(f->fd, (off_t)info->size) < 0)
+		rc = -1;
 	if (fsync(f->fd) < 0)
 		rc = -1;
 	if (close(f->fd) < 0 && rc == 0)

@@ -7,6 +7,7 @@
 
 #include "dumpbox.h"
 #include "inspect.h"
+#include "kdump.h"
 #include "notes.h"
 #include "vmcore.h"
 
@@ -71,18 +72,57 @@ uint64_t inspect_dumped_bytes(const struct vmcore *vc)
 {
 	uint64_t total = 0;
 
+	if (vc->kdump)
+		return vc->kdump->pages_dumped * vc->kdump->page_size;
+
 	for (size_t i = 0; i < vc->nloads; i++)
 		total += vc->loads[i].filesz;
 	return total;
+}
+
+/* A page at a time: a kdump file's pages, or a virtual address through
+ * the page tables. */
+static int covered_page(const struct vmcore *vc, uint64_t addr, uint64_t len, int virt,
+			uint64_t *gap)
+{
+	uint64_t pa = addr, g;
+
+	*gap = addr;
+	if (virt && vmcore_virt_to_phys(vc, addr, &pa) < 0) {
+		errno = ERANGE;
+		return -1;
+	}
+	if (vc->kdump) {
+		struct kdump_page_desc d;
+
+		return kdump_page_desc(vc->kdump, pa / vc->kdump->page_size, &d);
+	}
+	if (inspect_covered(vc, pa, len, 0, &g) < 0) {
+		*gap = addr + (g - pa);
+		return -1;
+	}
+	return 0;
 }
 
 int inspect_covered(const struct vmcore *vc, uint64_t addr, uint64_t len, int virt,
 		    uint64_t *gap)
 {
 	while (len) {
-		const struct vmcore_segment *s = vmcore_segment_at(vc, addr, virt);
+		const struct vmcore_segment *s = vc->kdump ? NULL : vmcore_segment_at(vc, addr, virt);
 		uint64_t rel, chunk;
 
+		if (!s && (virt || vc->kdump)) {
+			uint64_t page = virt || !vc->kdump ? 4096 : vc->kdump->page_size;
+
+			chunk = page - addr % page < len ? page - addr % page : len;
+			if (covered_page(vc, addr, chunk, virt, gap) < 0)
+				return -1;
+			if (len == chunk)
+				break;
+			addr += chunk;
+			len -= chunk;
+			continue;
+		}
 		if (!s) {
 			*gap = addr;
 			errno = ERANGE;
@@ -210,7 +250,10 @@ static void check_notes(struct verifier *v, size_t phdr, uint64_t offset, uint64
 	char where[96];
 	ssize_t got;
 
-	snprintf(where, sizeof(where), "segment %zu (PT_NOTE)", phdr);
+	if (phdr == SIZE_MAX)
+		snprintf(where, sizeof(where), "kdump notes");
+	else
+		snprintf(where, sizeof(where), "segment %zu (PT_NOTE)", phdr);
 	if (size > VMCORE_MAX_NOTES) {
 		say(v, INSPECT_DAMAGE, where, offset, "notes (%" PRIu64 " bytes) are absurdly large",
 		    size);
@@ -286,6 +329,79 @@ static void check_sections(struct verifier *v)
 		    "a core needs none", shnum, shoff);
 }
 
+/* What every vmcore needs, whatever its format; the count of lines left
+ * out. */
+static size_t verify_end(struct verifier *v)
+{
+	const struct vmcore *vc = v->vc;
+
+	if (!notes_cpus(vc))
+		say(v, INSPECT_WARNING, "notes", INSPECT_NO_OFFSET,
+		    "no NT_PRSTATUS note: no CPU registers");
+	if (!vc->vmcoreinfo) {
+		say(v, INSPECT_WARNING, "notes", INSPECT_NO_OFFSET,
+		    "no VMCOREINFO note (as in QEMU dump-guest-memory cores): no kernel "
+		    "release, symbols or log");
+	} else {
+		char release[128];
+
+		if (vmcoreinfo_get(vc, "OSRELEASE", release, sizeof(release)) < 0)
+			say(v, INSPECT_WARNING, "VMCOREINFO", INSPECT_NO_OFFSET,
+			    "no OSRELEASE line");
+	}
+	if (v->unshown) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%zu more findings not shown", v->unshown);
+		v->report(v->arg, v->damage ? INSPECT_DAMAGE : INSPECT_WARNING, "verify",
+			  INSPECT_NO_OFFSET, msg);
+	}
+	return v->damage;
+}
+
+/* A kdump-compressed file: the headers kdump_open() took, the notes, and
+ * every dumped page, read and decompressed. */
+static size_t verify_kdump(struct verifier *v)
+{
+	struct kdump *kd = v->vc->kdump;
+	const struct kdump_header *h = &kd->h;
+	unsigned char *page = xmalloc(kd->page_size);
+	uint64_t missing = 0;
+	size_t note_index = 0;
+
+	if (h->header_version != KDUMP_HEADER_VERSION)
+		say(v, INSPECT_WARNING, "kdump header", 0, "header version %" PRId32 ", not %d",
+		    h->header_version, KDUMP_HEADER_VERSION);
+	if (!strcmp(kdump_compression(kd), "unknown"))
+		say(v, INSPECT_WARNING, "kdump header", 0, "status 0x%" PRIx32 " names no codec "
+		    "(pages say their own)", h->status);
+	if (kd->dumped_not_ram)
+		say(v, INSPECT_WARNING, "bitmaps", kd->off_bitmap, "%" PRIu64 " dumped pages are "
+		    "not RAM by the 1st bitmap", kd->dumped_not_ram);
+	if (h->size_note)
+		check_notes(v, SIZE_MAX, h->offset_note, h->size_note, &note_index);
+	if (kd->desc_end > v->vc->win->size && !kd->incomplete)
+		say(v, INSPECT_DAMAGE, "page descriptors", kd->off_desc, "the table of %" PRIu64
+		    " descriptors ends at 0x%" PRIx64 ", past the end of the file (0x%" PRIx64
+		    " bytes): truncated", kd->pages_dumped, kd->desc_end, v->vc->win->size);
+	for (uint64_t pfn = kdump_next_dumped(kd, 0); pfn != UINT64_MAX;
+	     pfn = kdump_next_dumped(kd, pfn + 1)) {
+		if (kdump_read_page(kd, pfn, page) == 0)
+			continue;
+		if (errno == ERANGE) {
+			missing++;
+			continue;
+		}
+		say(v, INSPECT_DAMAGE, "page data", INSPECT_NO_OFFSET, "%s", kd->err);
+	}
+	if (kd->incomplete)
+		say(v, INSPECT_WARNING, "kdump header", 0, "marked INCOMPLETE by the dump tool "
+		    "(the target was full): %" PRIu64 " of %" PRIu64 " dumped pages are missing",
+		    missing, kd->pages_dumped);
+	free(page);
+	return verify_end(v);
+}
+
 size_t inspect_verify(const struct vmcore *vc, inspect_report_fn report, void *arg)
 {
 	struct verifier v = { vc, report, arg, 0, 0, 0 };
@@ -293,8 +409,11 @@ size_t inspect_verify(const struct vmcore *vc, inspect_report_fn report, void *a
 	uint64_t fsize = vc->win->size;
 	size_t ehsize = vc->elfclass == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	size_t nranges = 0, note_index = 0, nloads = 0;
-	struct range *ranges = xcalloc(vc->nphdr + 2, sizeof(*ranges));
+	struct range *ranges;
 
+	if (vc->kdump)
+		return verify_kdump(&v);
+	ranges = xcalloc(vc->nphdr + 2, sizeof(*ranges));
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
 		say(&v, INSPECT_DAMAGE, "ELF header", 0, "ELF version %u/%u, expected 1",
 		    eh->e_ident[EI_VERSION], (unsigned)eh->e_version);
@@ -352,26 +471,5 @@ size_t inspect_verify(const struct vmcore *vc, inspect_report_fn report, void *a
 	if (!nloads)
 		say(&v, INSPECT_DAMAGE, "program headers", eh->e_phoff,
 		    "no PT_LOAD: the core holds no memory");
-	if (!notes_cpus(vc))
-		say(&v, INSPECT_WARNING, "notes", INSPECT_NO_OFFSET,
-		    "no NT_PRSTATUS note: no CPU registers");
-	if (!vc->vmcoreinfo) {
-		say(&v, INSPECT_WARNING, "notes", INSPECT_NO_OFFSET,
-		    "no VMCOREINFO note (as in QEMU dump-guest-memory cores): no kernel "
-		    "release, symbols or log");
-	} else {
-		char release[128];
-
-		if (vmcoreinfo_get(vc, "OSRELEASE", release, sizeof(release)) < 0)
-			say(&v, INSPECT_WARNING, "VMCOREINFO", INSPECT_NO_OFFSET,
-			    "no OSRELEASE line");
-	}
-	if (v.unshown) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "%zu more findings not shown", v.unshown);
-		report(arg, v.damage ? INSPECT_DAMAGE : INSPECT_WARNING, "verify",
-		       INSPECT_NO_OFFSET, msg);
-	}
-	return v.damage;
+	return verify_end(&v);
 }

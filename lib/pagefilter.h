@@ -25,6 +25,14 @@ struct pagefilter {
 	unsigned applied;	/* the bits that could be applied (DL_ZERO always) */
 	uint64_t pages_cache, pages_cache_private, pages_user, pages_free;
 	char warning[512];	/* why some bits could not be applied, or "" */
+	/* Excluded at every level, as makedumpfile does, whenever the
+	 * struct pages can be read: pages the kernel marked hardware-
+	 * poisoned (reading one can stop the capture kernel) and pages it
+	 * took offline (given back to a hypervisor). */
+	uint64_t pages_hwpoison, pages_offline;
+	int walked;		/* the struct pages were read: the two counts above mean something */
+	uint64_t page_size;	/* the unit of a pfn: VMCOREINFO PAGESIZE, else 4096 */
+	uint64_t unreadable;	/* pages kept because their struct page could not be read */
 };
 
 /* Classify every page the struct page array describes. Returns 0 (some
@@ -44,8 +52,13 @@ static inline int pagefilter_excluded(const struct pagefilter *pf, uint64_t pfn)
 
 /* Translate a kernel virtual address of the crashed machine to physical
  * by walking its page tables (x86_64: from SYMBOL(init_top_pgt), 4 or 5
- * levels per NUMBER(pgtable_l5_enabled); s390x: identity below the
- * kernel's own mapping). 0, or -1 with errno ERANGE (not mapped) or EIO. */
+ * levels per NUMBER(pgtable_l5_enabled); s390x: identity below the end
+ * of physical memory, which is all a V=R kernel such as Debian's 6.1
+ * needs; its vmemmap is not reached, so s390x dumps are not filtered
+ * yet). Page tables are read with vmcore_read_phys() only, so
+ * vmcore_read_virt() may fall back to this. 0, or -1 with errno ERANGE
+ * (not mapped, or an architecture or VMCOREINFO this cannot translate
+ * for) or EIO (a page table is not in the dump). */
 int vmcore_vtop(const struct vmcore *vc, uint64_t vaddr, uint64_t *paddr);
 
 #endif

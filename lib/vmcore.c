@@ -3,10 +3,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bytes.h"
 #include "dumpbox.h"
+#include "elfwrite.h"
+#include "kdump.h"
+#include "pagefilter.h"
 #include "vmcore.h"
+
+/* makedumpfile's flattened stream starts with this (NUL-terminated). */
+#define FLAT_MAGIC "makedumpfile"
+
+/* Virtual addresses no PT_LOAD covers are translated a page at a time. */
+#define VMCORE_PAGE 4096u
 
 static int fail(struct vmcore *vc, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static int fail(struct vmcore *vc, int status, const char *fmt, ...)
@@ -182,66 +192,76 @@ static int read_segments(struct vmcore *vc)
 	return 0;
 }
 
-/* Concatenate every PT_NOTE, let libelf convert the note headers to host
- * order (names and descriptors stay as the dumped machine wrote them),
- * and index the notes. A note that runs past its segment ends parsing of
- * that segment: what came before it is still used. */
+/* Index the notes of one note segment (seg: size bytes read from the
+ * window at offset, owned by vc from now on): libelf converts the note
+ * headers to host order (names and descriptors stay as the dumped machine
+ * wrote them). A note that runs past its segment ends parsing of that
+ * segment: what came before it is still used. */
+static void parse_notes(struct vmcore *vc, unsigned char *seg, size_t size, uint64_t offset,
+			size_t *cap)
+{
+	Elf_Data src, dst;
+	size_t off = 0, name_off, desc_off, next;
+	GElf_Nhdr nh;
+
+	memset(&src, 0, sizeof(src));
+	src.d_buf = seg;
+	src.d_size = size;
+	src.d_type = ELF_T_NHDR;
+	src.d_version = EV_CURRENT;
+	dst = src;
+	/* A kdump file has no Elf handle; its notes are ELF64's. */
+	if (!(vc->elf ? gelf_xlatetom(vc->elf, &dst, &src, (unsigned)vc->data)
+		      : elf64_xlatetom(&dst, &src, (unsigned)vc->data))) {
+		vc->notes_damaged = 1;
+		free(seg);
+		return;
+	}
+	/* Keep each segment's buffer alive: notes point into it. */
+	vc->notebufs = xrealloc(vc->notebufs, (vc->nnotebufs + 1) * sizeof(seg));
+	vc->notebufs[vc->nnotebufs++] = seg;
+	while (off < dst.d_size &&
+	       (next = gelf_getnote(&dst, off, &nh, &name_off, &desc_off)) != 0) {
+		struct vmcore_note *n;
+
+		if (vc->nnotes == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			vc->notes = xrealloc(vc->notes, *cap * sizeof(*vc->notes));
+		}
+		n = &vc->notes[vc->nnotes++];
+		n->namesz = nh.n_namesz;
+		n->type = nh.n_type;
+		n->descsz = nh.n_descsz;
+		n->desc = seg + desc_off;
+		n->offset = offset + off;
+		/* Names are NUL-terminated by the spec, not always in
+		 * practice: make one that is. */
+		if (nh.n_namesz && seg[name_off + nh.n_namesz - 1] == '\0')
+			n->name = (const char *)seg + name_off;
+		else
+			n->name = "";
+		off = next;
+	}
+	if (off < dst.d_size && dst.d_size - off >= 12)
+		vc->notes_damaged = 1;
+}
+
+/* Every PT_NOTE's notes. */
 static int read_notes(struct vmcore *vc)
 {
-	size_t cap = 0, count = 0;
+	size_t cap = 0;
 
 	for (size_t i = 0; i < vc->nphdr; i++) {
 		GElf_Phdr ph;
-		Elf_Data src, dst;
 		unsigned char *seg;
-		size_t off = 0, name_off, desc_off, next;
-		GElf_Nhdr nh;
 
 		if (!gelf_getphdr(vc->elf, (int)i, &ph) || ph.p_type != PT_NOTE || !ph.p_filesz)
 			continue;
 		seg = read_exact(vc, ph.p_offset, (size_t)ph.p_filesz, "note segment");
 		if (!seg)
 			return EXIT_DAMAGED;
-		memset(&src, 0, sizeof(src));
-		src.d_buf = seg;
-		src.d_size = (size_t)ph.p_filesz;
-		src.d_type = ELF_T_NHDR;
-		src.d_version = EV_CURRENT;
-		dst = src;
-		if (!gelf_xlatetom(vc->elf, &dst, &src, (unsigned)vc->data)) {
-			vc->notes_damaged = 1;
-			free(seg);
-			continue;
-		}
-		/* Keep each segment's buffer alive: notes point into it. */
-		vc->notebufs = xrealloc(vc->notebufs, (vc->nnotebufs + 1) * sizeof(seg));
-		vc->notebufs[vc->nnotebufs++] = seg;
-		while (off < dst.d_size &&
-		       (next = gelf_getnote(&dst, off, &nh, &name_off, &desc_off)) != 0) {
-			struct vmcore_note *n;
-
-			if (count == cap) {
-				cap = cap ? cap * 2 : 16;
-				vc->notes = xrealloc(vc->notes, cap * sizeof(*vc->notes));
-			}
-			n = &vc->notes[count++];
-			n->namesz = nh.n_namesz;
-			n->type = nh.n_type;
-			n->descsz = nh.n_descsz;
-			n->desc = seg + desc_off;
-			n->offset = ph.p_offset + off;
-			/* Names are NUL-terminated by the spec, not always in
-			 * practice: make one that is. */
-			if (nh.n_namesz && seg[name_off + nh.n_namesz - 1] == '\0')
-				n->name = (const char *)seg + name_off;
-			else
-				n->name = "";
-			off = next;
-		}
-		if (off < dst.d_size && dst.d_size - off >= 12)
-			vc->notes_damaged = 1;
+		parse_notes(vc, seg, (size_t)ph.p_filesz, ph.p_offset, &cap);
 	}
-	vc->nnotes = count;
 	return 0;
 }
 
@@ -258,18 +278,117 @@ static void find_vmcoreinfo(struct vmcore *vc)
 	vc->vmcoreinfo_len = strlen(vc->vmcoreinfo);
 }
 
+/* ---- kdump-compressed files ---------------------------------------------- */
+
+static uint16_t machine_of(const char *uts_machine)
+{
+	static const struct { const char *name; uint16_t machine; } map[] = {
+		{ "x86_64", EM_X86_64 }, { "s390x", EM_S390 }, { "s390", EM_S390 },
+		{ "aarch64", EM_AARCH64 }, { "arm64", EM_AARCH64 }, { "ppc64", EM_PPC64 },
+		{ "ppc64le", EM_PPC64 }, { "riscv64", EM_RISCV }, { "mips64", EM_MIPS },
+		{ "loongarch64", 258 /* EM_LOONGARCH */ },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (strcasecmp(uts_machine, map[i].name) == 0)	/* QEMU: "S390X" */
+			return map[i].machine;
+	return EM_NONE;
+}
+
+/* The memory ranges: the runs of the 1st bitmap (RAM), as /proc/vmcore's
+ * PT_LOADs are. Pages inside them that the dump left out read as ERANGE. */
+static void kdump_loads(struct vmcore *vc)
+{
+	const struct kdump *kd = vc->kdump;
+	size_t cap = 0;
+
+	for (uint64_t pfn = 0; pfn < kd->max_mapnr;) {
+		uint64_t end = kdump_run_end(kd, pfn, 1);
+
+		if (kdump_is_ram(kd, pfn)) {
+			struct vmcore_segment *s;
+
+			if (vc->nloads == cap) {
+				cap = cap ? cap * 2 : 16;
+				vc->loads = xrealloc(vc->loads, cap * sizeof(*vc->loads));
+			}
+			s = &vc->loads[vc->nloads++];
+			memset(s, 0, sizeof(*s));
+			s->paddr = pfn * kd->page_size;
+			s->offset = VMCORE_NO_OFFSET;
+			s->filesz = s->memsz = (end - pfn) * kd->page_size;
+		}
+		pfn = end;
+	}
+}
+
+static int open_kdump(struct vmcore *vc)
+{
+	struct kdump *kd = xcalloc(1, sizeof(*kd));
+	const struct kdump_header *h = &kd->h;
+	size_t cap = 0;
+	int rc = kdump_open(kd, vc->win, vc->err, sizeof(vc->err));
+
+	if (rc) {
+		free(kd);
+		return rc;
+	}
+	vc->kdump = kd;
+	vc->elfclass = ELFCLASS64;	/* the format is LP64's */
+	vc->data = h->big_endian ? ELFDATA2MSB : ELFDATA2LSB;
+	vc->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+	vc->ehdr.e_ident[EI_DATA] = (unsigned char)vc->data;
+	vc->ehdr.e_type = ET_CORE;
+	vc->ehdr.e_machine = machine_of(h->utsname[4]);
+	/* The notes are a copy of the crashed kernel's PT_NOTE. */
+	if (h->size_note) {
+		unsigned char *seg = read_exact(vc, h->offset_note, (size_t)h->size_note, "kdump notes");
+
+		if (!seg)
+			return EXIT_DAMAGED;
+		parse_notes(vc, seg, (size_t)h->size_note, h->offset_note, &cap);
+	}
+	find_vmcoreinfo(vc);
+	/* QEMU's files, and makedumpfile's without notes, have the text only. */
+	if (!vc->vmcoreinfo && h->size_vmcoreinfo) {
+		unsigned char *text = read_exact(vc, h->offset_vmcoreinfo, (size_t)h->size_vmcoreinfo,
+						 "kdump VMCOREINFO");
+
+		if (!text)
+			return EXIT_DAMAGED;
+		vc->vmcoreinfo = xrealloc(text, (size_t)h->size_vmcoreinfo + 1);
+		vc->vmcoreinfo[h->size_vmcoreinfo] = '\0';
+		vc->vmcoreinfo_len = strlen(vc->vmcoreinfo);
+	}
+	kdump_loads(vc);
+	/* What copying it takes: the ELF core it converts to. */
+	vc->expected_size = dump_elf_pages_size(vc);
+	return 0;
+}
+
 int vmcore_open(struct vmcore *vc, const struct window *w)
 {
+	unsigned char magic[16];
+	static uint64_t next_serial;
 	int rc;
 
 	memset(vc, 0, sizeof(*vc));
 	vc->win = w;
+	vc->serial = __atomic_add_fetch(&next_serial, 1, __ATOMIC_RELAXED);
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return fail(vc, EXIT_DAMAGED, "libelf is out of date");
-	rc = read_headers(vc);
-	if (!rc)
+	if (window_pread(w, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    memcmp(magic, FLAT_MAGIC, sizeof(FLAT_MAGIC)) == 0)
+		return fail(vc, EXIT_NOT_OURS, "a flattened dump stream (makedumpfile -F): "
+			    "reassemble it first with 'vmcore-inspect convert STREAM FILE' "
+			    "(or makedumpfile -R FILE < STREAM)");
+	if (window_pread(w, magic, 8, 0) == 8 && memcmp(magic, KDUMP_SIGNATURE, 8) == 0)
+		rc = open_kdump(vc);
+	else
+		rc = read_headers(vc);
+	if (!rc && !vc->kdump)
 		rc = read_segments(vc);
-	if (!rc)
+	if (!rc && !vc->kdump)
 		rc = read_notes(vc);
 	if (rc) {
 		char err[sizeof(vc->err)];
@@ -279,12 +398,17 @@ int vmcore_open(struct vmcore *vc, const struct window *w)
 		memcpy(vc->err, err, sizeof(err));
 		return rc;
 	}
-	find_vmcoreinfo(vc);
+	if (!vc->kdump)
+		find_vmcoreinfo(vc);
 	return 0;
 }
 
 void vmcore_close(struct vmcore *vc)
 {
+	if (vc->kdump) {
+		kdump_close(vc->kdump);
+		free(vc->kdump);
+	}
 	if (vc->elf)
 		elf_end(vc->elf);
 	for (size_t i = 0; i < vc->nnotebufs; i++)
@@ -300,6 +424,9 @@ void vmcore_close(struct vmcore *vc)
 uint64_t vmcore_missing_bytes(const struct vmcore *vc)
 {
 	uint64_t size = vc->win->size, missing = 0;
+
+	if (vc->kdump)
+		return vc->kdump->expected_size > size ? vc->kdump->expected_size - size : 0;
 
 	for (size_t i = 0; i < vc->nloads; i++) {
 		const struct vmcore_segment *s = &vc->loads[i];
@@ -370,11 +497,29 @@ static int read_mem(const struct vmcore *vc, uint64_t addr, void *buf, size_t le
 {
 	unsigned char *out = buf;
 
+	if (vc->kdump && !virt)
+		return kdump_read(vc->kdump, addr, buf, len);
 	while (len) {
-		const struct vmcore_segment *s = vmcore_segment_at(vc, addr, virt);
+		const struct vmcore_segment *s = vc->kdump ? NULL : vmcore_segment_at(vc, addr, virt);
 		uint64_t rel, avail;
 		size_t chunk;
 
+		if (!s && virt) {
+			/* Through the page tables, a page at a time: what is
+			 * contiguous here need not be in physical memory. */
+			uint64_t pa;
+
+			chunk = VMCORE_PAGE - (size_t)(addr % VMCORE_PAGE);
+			if (chunk > len)
+				chunk = len;
+			if (vmcore_virt_to_phys(vc, addr, &pa) < 0 ||
+			    read_mem(vc, pa, out, chunk, 0) < 0)
+				return -1;
+			out += chunk;
+			addr += chunk;
+			len -= chunk;
+			continue;
+		}
 		if (!s) {
 			errno = ERANGE;
 			return -1;
@@ -412,6 +557,47 @@ int vmcore_read_phys(const struct vmcore *vc, uint64_t addr, void *buf, size_t l
 int vmcore_read_virt(const struct vmcore *vc, uint64_t addr, void *buf, size_t len)
 {
 	return read_mem(vc, addr, buf, len, 1);
+}
+
+const char *vmcore_read_error(const struct vmcore *vc)
+{
+	return vc->kdump && vc->kdump->err[0] ? vc->kdump->err : NULL;
+}
+
+#define X86_64_START_KERNEL_MAP 0xffffffff80000000ull
+
+int vmcore_virt_to_phys(const struct vmcore *vc, uint64_t vaddr, uint64_t *paddr)
+{
+	/* vmcore_vtop() reads page tables by physical address; should it
+	 * ever ask for a virtual one, that must not come back here. */
+	static _Thread_local int depth;
+	int64_t phys_base, image_size;
+	int rc;
+
+	if (vc->ehdr.e_machine == EM_X86_64 && vaddr >= X86_64_START_KERNEL_MAP) {
+		/* The kernel image mapping: KERNEL_IMAGE_SIZE from
+		 * __START_KERNEL_map (512 MiB when not exported: the
+		 * smallest it has been), modules above it. */
+		if (vmcoreinfo_number(vc, "KERNEL_IMAGE_SIZE", &image_size) < 0 ||
+		    image_size <= 0 || image_size > (1LL << 31))
+			image_size = 512LL << 20;
+		if (vaddr - X86_64_START_KERNEL_MAP < (uint64_t)image_size &&
+		    (vmcoreinfo_number(vc, "phys_base", &phys_base) == 0 ||
+		     (vc->kdump && (phys_base = (int64_t)vc->kdump->h.phys_base, 1)))) {
+			*paddr = vaddr - X86_64_START_KERNEL_MAP + (uint64_t)phys_base;
+			return 0;
+		}
+	}
+	if (depth) {
+		errno = ERANGE;
+		return -1;
+	}
+	depth++;
+	rc = vmcore_vtop(vc, vaddr, paddr);
+	depth--;
+	if (rc < 0 && errno != EIO)
+		errno = ERANGE;
+	return rc;
 }
 
 const struct vmcore_note *vmcore_find_note(const struct vmcore *vc,

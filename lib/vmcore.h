@@ -16,6 +16,8 @@
 #define VMCORE_MAX_HEADERS	(16u << 20)	/* ELF + program headers */
 #define VMCORE_MAX_NOTES	(16u << 20)	/* all PT_NOTE bytes */
 
+#define VMCORE_NO_OFFSET UINT64_MAX	/* a segment with no place in the file */
+
 struct vmcore_segment {
 	uint64_t paddr, vaddr;
 	uint64_t offset;	/* in the window */
@@ -50,13 +52,23 @@ struct vmcore {
 	int notes_damaged;	/* a note ran past its segment: parsing stopped */
 	char *vmcoreinfo;	/* NUL-terminated copy of the VMCOREINFO note */
 	size_t vmcoreinfo_len;
-	uint64_t expected_size;	/* where the last segment ends */
+	uint64_t expected_size;	/* where the last segment ends (kdump: the size
+				 * of the ELF core it converts to; kdump->
+				 * expected_size is the file's) */
+	uint64_t serial;	/* unique per vmcore_open() in this process: keys caches
+				 * (vmcore_vtop's) that must not outlive this open */
+	struct kdump *kdump;	/* a kdump-compressed file: its reader (kdump.h), and
+				 * loads are the runs of dumped pages (offset
+				 * VMCORE_NO_OFFSET: read them by address); NULL: ELF */
 	char err[256];		/* why vmcore_open() failed */
 };
 
-/* Parse the ELF core in w. Returns 0, EXIT_NOT_OURS (not an ELF core) or
- * EXIT_DAMAGED (an ELF core whose headers cannot be used), with vc->err
- * saying why. A truncated file still opens: see vmcore_missing_bytes(). */
+/* Parse the ELF core or kdump-compressed file in w. Returns 0,
+ * EXIT_NOT_OURS (neither; a flattened stream is refused, vc->err says how
+ * to reassemble it) or EXIT_DAMAGED (headers that cannot be used), with
+ * vc->err saying why. A truncated file still opens: see
+ * vmcore_missing_bytes(). For a kdump file, ehdr.e_machine, elfclass
+ * (64) and data come from its header; nphdr, hdrlen and elf are 0. */
 int vmcore_open(struct vmcore *vc, const struct window *w);
 void vmcore_close(struct vmcore *vc);
 
@@ -85,6 +97,17 @@ const struct vmcore_segment *vmcore_segment_at(const struct vmcore *vc, uint64_t
  * of a truncated file) or a read error. */
 int vmcore_read_phys(const struct vmcore *vc, uint64_t addr, void *buf, size_t len);
 int vmcore_read_virt(const struct vmcore *vc, uint64_t addr, void *buf, size_t len);
+/* For EIO (and ENOTSUP) from a kdump file: why (a page that does not
+ * decompress, a descriptor past the end); NULL when there is no more to
+ * say than strerror. ERANGE from a kdump file: not in the dump, or
+ * missing from an INCOMPLETE one. */
+const char *vmcore_read_error(const struct vmcore *vc);
+
+/* A virtual address no PT_LOAD covers (for a kdump file: any) to
+ * physical: x86_64 kernel text by phys_base (NUMBER(phys_base), else the
+ * kdump sub header's), anything else by vmcore_vtop(). 0, or -1 with
+ * errno ERANGE. */
+int vmcore_virt_to_phys(const struct vmcore *vc, uint64_t vaddr, uint64_t *paddr);
 
 /* The first note with this name and type, or NULL. */
 const struct vmcore_note *vmcore_find_note(const struct vmcore *vc,
