@@ -6,7 +6,8 @@
 #   make check        install what is missing, build, run every test
 #   make demo         install what is missing, build, crash a kernel, read it
 #   make initramfs    the dump kernel's initramfs ($(O)/initramfs.cpio.gz)
-#   make fuzz | bench | clean | distclean
+#   make install      the binary, and on s390x the zfcpdump initrd (see below)
+#   make fuzz | sanitize | lint | bench | clean | distclean
 #
 # O=DIR builds out of tree (.config, generated/, objects and the binary go
 # to DIR). V=1 shows the commands.
@@ -27,12 +28,13 @@ endif
 # Goals that configure or clean must not read (or try to remake) what a
 # configuration generates.
 NOBUILD_GOALS := defconfig %_defconfig menuconfig oldconfig olddefconfig \
-	allnoconfig allyesconfig savedefconfig clean distclean deps check demo fuzz bench kconfig-prep
+	allnoconfig allyesconfig savedefconfig clean distclean deps check demo fuzz bench sanitize lint kconfig-prep
 BUILDING := $(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all)
 CONFIGURED := $(wildcard $(CONFIG))
 
 -include $(CONFIG)
-unquote = $(patsubst "%",%,$(1))
+# Kconfig writes strings quoted; a string may hold several words (flags).
+unquote = $(subst ",,$(1))
 CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILE))
 HOSTCC ?= gcc
 CC := $(CROSS_COMPILE)gcc
@@ -44,7 +46,10 @@ CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wformat=2 -Wshadow -Wvla \
 	$(if $(CONFIG_DEBUG),-g) $(call unquote,$(CONFIG_EXTRA_CFLAGS)) $(EXTRA_CFLAGS)
 CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -I$(O) -I$(SRC)/lib
 LDFLAGS := -Wl,--gc-sections $(if $(CONFIG_DEBUG),,-s)
-LDLIBS := -lelf -lz -lpthread
+# The codecs of Kconfig's "Compression" menu (zlib is always in). libsnappy
+# is C++: a dynamic libsnappy.so brings libstdc++.so, a static link names it.
+LDLIBS := $(if $(CONFIG_CODEC_LZO),-llzo2) $(if $(CONFIG_CODEC_ZSTD),-lzstd) \
+	$(if $(CONFIG_CODEC_SNAPPY),-lsnappy $(if $(CONFIG_STATIC),-lstdc++)) -lelf -lz -lpthread
 
 ifeq ($(CONFIG_STATIC),y)
 # scripts/sysroot makes (once, cached) a musl sysroot from Debian's
@@ -55,6 +60,8 @@ endif
 CC += -specs $(SYSROOT)/musl.specs
 CPPFLAGS += -isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/$(ARCH)-linux-gnu
 LDFLAGS += -static -L$(SYSROOT)/usr/lib/$(ARCH)-linux-gnu
+# What those glibc-built archives need of glibc (built with libdumpbox.a).
+LDLIBS += $(OBJ)/lib/glibc_compat.o
 endif
 
 KCONFIG_ENV := KCONFIG_CONFIG=.config \
@@ -71,7 +78,7 @@ LIB_OBJS := $(patsubst $(SRC)/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 APPLET_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(APPLET_SRCS))
 
 .PHONY: all defconfig menuconfig oldconfig olddefconfig allnoconfig allyesconfig \
-	savedefconfig check demo fuzz bench clean distclean deps unit initramfs FORCE
+	savedefconfig check demo fuzz bench sanitize lint clean distclean deps unit initramfs install FORCE
 
 ifeq ($(CONFIGURED),)
 # Building without a configuration configures with the defaults first.
@@ -154,21 +161,31 @@ $(OBJ)/libdumpbox.a: $(LIB_OBJS)
 
 $(O)/dumpbox: $(OBJ)/lib/appletlib.o $(APPLET_OBJS) $(OBJ)/libdumpbox.a
 	@$(if $(Q),echo "  LD      dumpbox")
-	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
 
 -include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d) $(OBJ)/lib/appletlib.d
 
 # ---- tests, demo --------------------------------------------------------
 
 # C unit tests: every lib/NAME_test.c is a cmocka program linked with the
-# library. cmocka is a shared library only, so these need a host build
-# (make O=build/host host_defconfig).
+# library. A host build (make O=build/host host_defconfig) links the
+# host's shared cmocka; a static build links them like its binary, with a
+# libcmocka.a that scripts/cmocka builds for its compiler (Debian ships
+# none): an s390x build's unit tests run under qemu-s390x-static.
+UNIT_LIBS := -lcmocka
+ifeq ($(CONFIG_STATIC)$(filter unit,$(MAKECMDGOALS)),yunit)
+ifneq ($(SYSROOT),)
+CMOCKA := $(shell CC="$(CC)" AR="$(CROSS_COMPILE)ar" $(SRC)/scripts/cmocka)
+CPPFLAGS += -I$(CMOCKA)/include
+UNIT_LIBS := $(LDFLAGS) $(CMOCKA)/lib/libcmocka.a
+endif
+endif
 UNIT_TESTS := $(patsubst $(SRC)/lib/%_test.c,$(O)/unit/%_test,$(wildcard $(SRC)/lib/*_test.c))
 unit: $(UNIT_TESTS)
 $(O)/unit/%_test: $(SRC)/lib/%_test.c $(OBJ)/libdumpbox.a $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $*_test.c")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(OBJ)/libdumpbox.a $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(OBJ)/libdumpbox.a $(LDLIBS) $(UNIT_LIBS)
 -include $(UNIT_TESTS:=.d)
 
 # The dump kernel's initramfs, for the architecture of this build's
@@ -181,6 +198,29 @@ initramfs: $(O)/dumpbox
 		$(if $(KERNEL_MODULES),--modules $(KERNEL_MODULES)) -o $(O)/initramfs.cpio.gz
 endif
 
+# make install [DESTDIR=] [SBINDIR=/usr/sbin] [ZFCPDUMP_DIR=...] [KERNEL=IMAGE]
+#   $(SBINDIR)/dumpbox         the binary (applet links: dumpbox --install -s)
+#   s390x: where zipl -d looks for the dump system (make initramfs first):
+#   $(ZFCPDUMP_DIR)/zfcpdump-initrd   this build's initramfs
+#   $(ZFCPDUMP_DIR)/zfcpdump-image    KERNEL (a zfcpdump_defconfig kernel)
+#   zfcpdump.rd, zfcpdump.image       links: the older names
+SBINDIR ?= /usr/sbin
+ZFCPDUMP_DIR ?= /lib/s390-tools/zfcpdump
+INITRAMFS := $(O)/initramfs.cpio.gz
+install: $(O)/dumpbox
+	$(Q)install -D -m 0755 $(O)/dumpbox $(DESTDIR)$(SBINDIR)/dumpbox
+ifeq ($(ARCH),s390x)
+	$(Q)test -f $(INITRAMFS) || { echo "no $(INITRAMFS): make O=$(O) initramfs first" >&2; exit 1; }
+	$(Q)test $(INITRAMFS) -nt $(O)/dumpbox || \
+		{ echo "$(INITRAMFS) is older than $(O)/dumpbox: make O=$(O) initramfs again" >&2; exit 1; }
+	$(Q)install -D -m 0644 $(INITRAMFS) $(DESTDIR)$(ZFCPDUMP_DIR)/zfcpdump-initrd
+	$(Q)ln -sfn zfcpdump-initrd $(DESTDIR)$(ZFCPDUMP_DIR)/zfcpdump.rd
+ifneq ($(KERNEL),)
+	$(Q)install -D -m 0644 $(KERNEL) $(DESTDIR)$(ZFCPDUMP_DIR)/zfcpdump-image
+	$(Q)ln -sfn zfcpdump-image $(DESTDIR)$(ZFCPDUMP_DIR)/zfcpdump.image
+endif
+endif
+
 deps:
 	$(Q)$(SRC)/scripts/deps
 
@@ -190,8 +230,19 @@ check: deps
 demo: deps
 	$(Q)$(SRC)/scripts/demo
 
+# Each target for its time in tests/fuzz/durations and at least a million
+# executions; FUZZ_SECONDS=N runs each for N seconds instead.
 fuzz: deps
-	$(Q)$(SRC)/tests/fuzz/run --seconds=$${FUZZ_SECONDS:-300}
+	$(Q)O=$(O) $(SRC)/tests/fuzz/run $${FUZZ_SECONDS:+--seconds=$$FUZZ_SECONDS}
+
+# The unit and applet tests under ASan+UBSan (build/sanitize); cppcheck and
+# clang-tidy over lib/ and applets/ (exclusions: scripts/lint-exclusions).
+# make check runs both (tests/slow/sanitize.test, tests/slow/lint.test).
+sanitize: deps
+	$(Q)$(SRC)/tests/run sanitize
+
+lint: deps
+	$(Q)$(SRC)/scripts/lint
 
 bench: deps
 	$(Q)$(SRC)/bench/run
