@@ -36,6 +36,8 @@
 //config:	    --force           prep: overwrite filesystems, tables, dumps;
 //config:	                      extract: copy a dump that is not COMPLETE, or
 //config:	                      over an existing FILE; clear: an unextracted dump
+//config:	    --allow-symlink   prep, extract, clear: accept a DEVICE that is a
+//config:	                      symbolic link (e.g. /dev/disk/by-id/...)
 //config:	    --mbr, --gpt      prep: the partition table to create (GPT)
 //config:	    --no-table        prep: a whole disk without a table (superblock
 //config:	                      at byte 0, as on a partition)
@@ -76,6 +78,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -105,17 +108,20 @@ struct diskprep {
 	uint64_t log_size;
 	uint32_t partno;
 	int force, mbr, gpt, no_table, require_fit, data, json, quiet, incomplete;
+	int allow_symlink;
 };
 
 enum {
 	OPT_LABEL = 256, OPT_FORCE, OPT_MBR, OPT_GPT, OPT_LAYOUT, OPT_DUMP_TOOL, OPT_STAGE3,
 	OPT_PARMLINE, OPT_LOG_SIZE, OPT_REQUIRE_FIT, OPT_MEMINFO, OPT_DATA, OPT_JSON,
 	OPT_SYSFS_ROOT, OPT_DEV_ROOT, OPT_LOG, OPT_INCOMPLETE, OPT_NO_TABLE, OPT_HELP,
+	OPT_ALLOW_SYMLINK,
 };
 
 static const struct option longopts[] = {
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "allow-symlink", no_argument, NULL, OPT_ALLOW_SYMLINK },
 	{ "mbr", no_argument, NULL, OPT_MBR },
 	{ "gpt", no_argument, NULL, OPT_GPT },
 	{ "no-table", no_argument, NULL, OPT_NO_TABLE },
@@ -159,7 +165,7 @@ static const char *when(uint64_t t, char *buf, size_t len)
  * mount point in buf. */
 static int mounted(dev_t dev, char *buf, size_t len)
 {
-	char line[4096], sysdir[128], path[PATH_MAX];
+	char line[4096], sysdir[128];
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	int found = 0;
 
@@ -179,59 +185,38 @@ static int mounted(dev_t dev, char *buf, size_t len)
 		/* A partition of this disk: /sys/dev/block/M:m/.. is the disk. */
 		snprintf(sysdir, sizeof(sysdir), "/sys/dev/block/%u:%u/partition", maj, min);
 		if (access(sysdir, F_OK) == 0) {
-			char devfile[160], want[32], got[64] = "";
-			FILE *d;
+			char devfile[64], want[32], got[64];
 
-			snprintf(devfile, sizeof(devfile), "/sys/dev/block/%u:%u/../dev", maj, min);
+			snprintf(devfile, sizeof(devfile), "%u:%u/../dev", maj, min);
 			snprintf(want, sizeof(want), "%u:%u", major(dev), minor(dev));
-			d = fopen(devfile, "re");
-			if (d) {
-				if (fgets(got, sizeof(got), d))
-					got[strcspn(got, "\n")] = 0;
-				fclose(d);
-			}
-			if (strcmp(got, want) == 0) {
+			if (read_attr("/sys/dev/block", devfile, got, sizeof(got)) == 0 &&
+			    strcmp(got, want) == 0) {
 				snprintf(buf, len, "%.200s (partition %u:%u)", mnt, maj, min);
 				found = 1;
 			}
 		}
 	}
-	fclose(f);
-	(void)path;
+	(void)fclose(f);	/* read only: nothing to lose */
 	return found;
 }
 
 /* An image file may be mounted through a loop device. */
 static int file_mounted(const char *file, char *buf, size_t len)
 {
-	char real[PATH_MAX], p[PATH_MAX], back[PATH_MAX], devs[32];
-	FILE *f;
+	char real[PATH_MAX], p[64], back[PATH_MAX], devs[32];
 
 	if (!realpath(file, real))
 		return 0;
 	for (int i = 0; i < 256; i++) {
 		unsigned maj, min;
 
-		snprintf(p, sizeof(p), "/sys/block/loop%d/loop/backing_file", i);
-		f = fopen(p, "re");
-		if (!f)
+		snprintf(p, sizeof(p), "loop%d/loop/backing_file", i);
+		if (read_attr("/sys/block", p, back, sizeof(back)) < 0 || strcmp(back, real) != 0)
 			continue;
-		back[0] = 0;
-		if (fgets(back, sizeof(back), f))
-			back[strcspn(back, "\n")] = 0;
-		fclose(f);
-		if (strcmp(back, real) != 0)
-			continue;
-		snprintf(p, sizeof(p), "/sys/block/loop%d/dev", i);
-		f = fopen(p, "re");
-		if (!f)
-			continue;
-		if (fgets(devs, sizeof(devs), f) && sscanf(devs, "%u:%u", &maj, &min) == 2 &&
-		    mounted(makedev(maj, min), buf, len)) {
-			fclose(f);
+		snprintf(p, sizeof(p), "loop%d/dev", i);
+		if (read_attr("/sys/block", p, devs, sizeof(devs)) == 0 &&
+		    sscanf(devs, "%u:%u", &maj, &min) == 2 && mounted(makedev(maj, min), buf, len))
 			return 1;
-		}
-		fclose(f);
 	}
 	return 0;
 }
@@ -256,7 +241,7 @@ static uint64_t mem_total(const struct diskprep *ctx)
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
 			break;
-	fclose(f);
+	(void)fclose(f);	/* read only: nothing to lose */
 	return (uint64_t)kb * 1024;
 }
 
@@ -376,10 +361,14 @@ static int cmd_prep(struct diskprep *ctx)
 	if (!isblk && file_mounted(path, mnt, sizeof(mnt)))
 		die(EXIT_DAMAGED, "%s is in use through a loop device mounted on %s", path, mnt);
 	/* O_EXCL on a block device fails while anyone else holds it (a
-	 * mount we missed, swap, LVM, md). */
-	fd = open(path, O_RDWR | O_CLOEXEC | (isblk ? O_EXCL : 0));
+	 * mount we missed, swap, LVM, md); an image file has the flock a
+	 * running dump holds (lib/dumpdisk.c). */
+	fd = open(path, O_RDWR | O_CLOEXEC | (isblk ? O_EXCL : 0) |
+		  (ctx->allow_symlink ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		die(EXIT_DAMAGED, errno == EBUSY ? "%s is in use (busy):" : "cannot open %s:", path);
+	if (!isblk && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+		die(EXIT_DAMAGED, "%s is in use: another process is writing to it", path);
 	if (isblk) {
 		int ss = 512;
 
@@ -483,6 +472,9 @@ static int cmd_prep(struct diskprep *ctx)
 		if (zipl_write_layout(fd, sector, pstart, psize, partno, &tool, (uint32_t)ctx->log_size,
 				      &z, err, sizeof(err)) < 0)
 			die(EXIT_DAMAGED, "%s: %s", path, err);
+		free((void *)tool.kernel);
+		free((void *)tool.initrd);
+		free((void *)tool.stage3);
 		xfsync(fd, path);
 		printf("%s: zipl SCSI dump layout on partition %u (%.1f MiB at byte %" PRIu64 "), "
 		       "dump area %.1f MiB, superblock at byte %" PRIu64 "\n", path, partno, mib(psize),
@@ -740,9 +732,10 @@ static int cmd_extract(struct diskprep *ctx)
 	time_t start = time(NULL), last = start;
 
 	/* Read-write, to record the extraction; a read-only device or
-	 * image still extracts, with a warning below. */
+	 * image, or one another process writes (EBUSY: the dump there reads
+	 * BUSY then), still extracts, with a warning below. */
 	rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDWR);
-	if (d.fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM)) {
+	if (d.fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM || errno == EBUSY)) {
 		dumpdisk_close(&d);
 		rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDONLY);
 	}
@@ -768,8 +761,13 @@ static int cmd_extract(struct diskprep *ctx)
 	} else {
 		if (!ctx->force && stat(ctx->output, &st) == 0)
 			die(EXIT_DAMAGED, "%s exists: remove it, or use --force", ctx->output);
-		snprintf(tmp, sizeof(tmp), "%s.incomplete", ctx->output);
-		out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (snprintf(tmp, sizeof(tmp), "%s.incomplete", ctx->output) >= (int)sizeof(tmp))
+			die(EXIT_DAMAGED, "%s: file name too long", ctx->output);
+		/* A stale or planted FILE.incomplete (a symbolic link too) is
+		 * replaced, never followed: the copy is a new file, 0600. */
+		if (unlink(tmp) < 0 && errno != ENOENT)
+			die(EXIT_DAMAGED, "cannot remove %s:", tmp);
+		out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (out < 0)
 			die(EXIT_DAMAGED, "cannot create %s:", tmp);
 	}
@@ -834,15 +832,15 @@ static int cmd_extract(struct diskprep *ctx)
 	}
 	if (!(d.info.flags & DUMPDISK_F_EXTRACTED)) {
 		if (!d.writable)
-			warnmsg("warning: %s is read-only: cannot record that the dump was extracted",
+			warnmsg("warning: %s is read-only or in use: cannot record that the dump "
+				"was extracted",
 				ctx->dev);
 		else if (dumpdisk_set_extracted(&d) < 0)
 			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
 	}
 	if (!ctx->quiet)
-		fprintf(stderr, "%s: %" PRIu64 " bytes%s%s\n", applet_name, size,
-			crc_known ? ", checksum ok" : ", no checksum recorded",
-			to_stdout ? "" : "");
+		fprintf(stderr, "%s: %" PRIu64 " bytes%s\n", applet_name, size,
+			crc_known ? ", checksum ok" : ", no checksum recorded");
 	dumpdisk_close(&d);
 	return EXIT_OK;
 }
@@ -965,6 +963,24 @@ static int cmd_write_dump(struct diskprep *ctx, const char *file)
 	return finish_stdout(rc);
 }
 
+/* Commands that write to DEVICE want the device itself: a symbolic link
+ * can be changed under them (a udev rule, a link planted in a directory
+ * others can write), and the disk written is then another. Reading
+ * (info, check) follows links. */
+static void refuse_symlink(const struct diskprep *ctx)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (ctx->allow_symlink || lstat(ctx->dev, &st) < 0 || !S_ISLNK(st.st_mode))
+		return;
+	if (realpath(ctx->dev, real))
+		usage_error("%s is a symbolic link to %s: name the device itself, or add "
+			    "--allow-symlink", ctx->dev, real);
+	usage_error("%s is a symbolic link: name the device itself, or add --allow-symlink",
+		    ctx->dev);
+}
+
 int diskprep_main(int argc, char **argv)
 {
 	struct diskprep ctx = { .log_size = DUMPDISK_LOG_DEFAULT };
@@ -993,6 +1009,7 @@ int diskprep_main(int argc, char **argv)
 			ctx.label = optarg;
 			break;
 		case OPT_FORCE: ctx.force = 1; break;
+		case OPT_ALLOW_SYMLINK: ctx.allow_symlink = 1; break;
 		case OPT_MBR: ctx.mbr = 1; break;
 		case OPT_GPT: ctx.gpt = 1; break;
 		case OPT_NO_TABLE: ctx.no_table = 1; break;
@@ -1016,7 +1033,7 @@ int diskprep_main(int argc, char **argv)
 		case OPT_LOG: ctx.log_file = optarg; break;
 		case OPT_INCOMPLETE: ctx.incomplete = 1; break;
 		case OPT_HELP: show_usage();
-		default: usage_error("unknown option");
+		default: usage_bad_option(argv);
 		}
 	}
 	if (optind >= argc)
@@ -1030,6 +1047,8 @@ int diskprep_main(int argc, char **argv)
 	if (optind >= argc)
 		usage_error("%s needs a DEVICE", ctx.cmd);
 	ctx.dev = argv[optind++];
+	if (strcmp(ctx.cmd, "info") != 0 && strcmp(ctx.cmd, "check") != 0)
+		refuse_symlink(&ctx);
 	if (strcmp(ctx.cmd, "prep") == 0) {
 		if (optind < argc) {
 			uint64_t p;

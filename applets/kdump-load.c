@@ -584,7 +584,7 @@ int kdump_load_main(int argc, char **argv)
 		case OPT_SYSFS: k.roots.sysfs = optarg; break;
 		case OPT_PROC: k.roots.proc = optarg; break;
 		case OPT_DEV: k.dev_root = optarg; break;
-		default: usage_error("unknown option");
+		default: usage_bad_option(argv);
 		}
 	}
 	if (optind < argc)

@@ -116,7 +116,7 @@ int mkcpio_main(int argc, char **argv)
 			ctx.output = optarg;
 			break;
 		default:
-			usage_error("unknown option");
+			usage_bad_option(argv);
 		}
 	}
 	mtime = source_date_epoch();
@@ -148,6 +148,7 @@ int mkcpio_main(int argc, char **argv)
 		if (rename(ctx.tmp, ctx.output) < 0) {
 			warnmsg("rename %s to %s:", ctx.tmp, ctx.output);
 			unlink(ctx.tmp);
+			cpio_spec_free(&ctx.spec);
 			return EXIT_DAMAGED;
 		}
 	}

@@ -182,10 +182,9 @@ static int raw_mode(struct rescue *r, struct termios *saved)
  * ones; the kernel names it ttysclp0 / sclp_line0. */
 static int is_line_console(struct rescue *r)
 {
-	char con[64];
-	const char *tty = ttyname(r->in);
+	char con[64], tty[64] = "";
 
-	if (tty && (strstr(tty, "sclp") || strstr(tty, "3215")))
+	if (ttyname_r(r->in, tty, sizeof(tty)) == 0 && (strstr(tty, "sclp") || strstr(tty, "3215")))
 		return 1;
 	return cmdline_get(r->cmdline, "console", con, sizeof(con)) == 0 &&
 	       (strncmp(con, "ttysclp", 7) == 0 || strncmp(con, "sclp", 4) == 0);
@@ -366,10 +365,12 @@ static void show_log(struct rescue *r)
 			out.skip = count.lines > 200 ? count.lines - 200 : 0;
 			if (out.out) {
 				printk_log(&vc, emit_record, &out, err, sizeof(err));
-				fclose(out.out);
-				printf("The last %" PRIu64 " lines of the crash log:\n",
-				       count.lines - out.skip);
-				page(r, buf, size);
+				/* Only a closed memstream has its buffer. */
+				if (fclose(out.out) == 0) {
+					printf("The last %" PRIu64 " lines of the crash log:\n",
+					       count.lines - out.skip);
+					page(r, buf, size);
+				}
 				free(buf);
 			}
 		}
@@ -459,8 +460,9 @@ static int final_action(struct rescue *r, const char *action, int status)
 			pause();
 		action = "reboot";	/* no zcore: a plain reboot */
 	}
-	cmd = strcmp(action, "poweroff") == 0 ? RB_POWER_OFF
-	    : strcmp(action, "halt") == 0 ? RB_HALT_SYSTEM : RB_AUTOBOOT;
+	/* reboot(2) takes an int; RB_POWER_OFF does not fit one. */
+	cmd = (int)(strcmp(action, "poweroff") == 0 ? RB_POWER_OFF
+		    : strcmp(action, "halt") == 0 ? RB_HALT_SYSTEM : RB_AUTOBOOT);
 	if (getpid() != 1 || r->no_act) {
 		printf("(not done: %s)\n", getpid() != 1 ? "not PID 1" : "--no-act");
 		exit(status);
@@ -510,14 +512,16 @@ static int menu(struct rescue *r)
 			 * that ends the menu is left. */
 			if (r->dumped >= 0) {
 				printf("done.\n");
-				final_action(r, strcmp(r->final, "menu") && strcmp(r->final, "shell")
-						? r->final : "reboot", r->dumped);
+				final_action(r, strcmp(r->final, "menu") != 0 &&
+						strcmp(r->final, "shell") != 0 ? r->final : "reboot",
+					     r->dumped);
 				return r->dumped;
 			}
 			if (!r->have_vmcore) {
 				printf("nothing to dump.\n");
-				final_action(r, strcmp(r->final, "menu") && strcmp(r->final, "shell")
-					     ? r->final : "reboot", EXIT_NOT_OURS);
+				final_action(r, strcmp(r->final, "menu") != 0 &&
+						strcmp(r->final, "shell") != 0 ? r->final : "reboot",
+					     EXIT_NOT_OURS);
 				return EXIT_NOT_OURS;
 			}
 			printf("dumping automatically.\n");
@@ -681,7 +685,7 @@ int rescue_main(int argc, char **argv)
 		case OPT_DEBUGFS: r.roots.debugfs = optarg; break;
 		case OPT_DEV: r.dev_root = optarg; break;
 		case OPT_NO_ACT: r.no_act = 1; break;
-		default: usage_error("bad option");
+		default: usage_bad_option(argv);
 		}
 	}
 	if (optind != argc)

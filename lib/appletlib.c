@@ -99,6 +99,7 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 {
 	current = a;
 	applet_name = a->name;
+	opterr = 0;	/* usage_bad_option() says it, once */
 	/* Every applet answers --help the same way, wherever it stands among
 	 * the arguments (before a "--"), so subcommands need no code of their
 	 * own for it. */

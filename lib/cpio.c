@@ -15,16 +15,19 @@
 #include "cpio.h"
 #include "dumpbox.h"
 
-static int seterr(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static int seterr(char *err, size_t errlen, const char *fmt, ...)
+static void seterr_msg(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void seterr_msg(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	return -1;
 }
+
+/* The message, and -1 in plain sight: static analyzers do not follow a
+ * variadic function to see what it returns. */
+#define seterr(...) ({ seterr_msg(__VA_ARGS__); -1; })
 
 /* ---- the spec ----------------------------------------------------------- */
 
@@ -99,12 +102,15 @@ int cpio_spec_line(const char *line, struct cpio_entry *e, char *err, size_t err
 	int nf = 0, k = -1, i = 0;
 	char *p;
 	uint32_t m;
+	size_t len = strlen(line);
+	char *save;
 
 	memset(e, 0, sizeof(*e));
-	if (strlen(line) >= sizeof(buf))
+	if (len >= sizeof(buf))
 		return seterr(err, errlen, "line too long");
-	strcpy(buf, line);
-	for (p = strtok(buf, " \t\r"); p && nf <= MAX_FIELDS; p = strtok(NULL, " \t\r"))
+	memcpy(buf, line, len + 1);
+	for (p = strtok_r(buf, " \t\r", &save); p && nf <= MAX_FIELDS;
+	     p = strtok_r(NULL, " \t\r", &save))
 		f[nf++] = p;
 	if (nf == 0 || f[0][0] == '#')
 		return 0;

@@ -45,6 +45,12 @@ NORETURN void die(int status, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* A usage error: the message, a hint at --help, exit EXIT_USAGE. */
 NORETURN void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* getopt_long returned '?' (an unknown option, or one without its
+ * argument): a usage error naming it. The dispatcher sets opterr to 0, so
+ * this is the only message: getopt's own would name argv[0], which under
+ * a subcommand is the subcommand. */
+NORETURN void usage_bad_option(char *const argv[]);
+
 /* Print the running applet's --help text to stdout and exit 0. */
 NORETURN void show_usage(void);
 

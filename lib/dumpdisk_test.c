@@ -303,7 +303,7 @@ static void lookup_by_uuid_label_path_only(void **state)
 	assert_non_null(mkdtemp(root));
 	format_img("one");
 	assert_int_equal(dumpdisk_open(&d, img, DUMPDISK_RDONLY), 0);
-	strcpy(uuid, d.info.uuid);
+	snprintf(uuid, sizeof(uuid), "%s", d.info.uuid);
 	dumpdisk_close(&d);
 	snprintf(cmd, sizeof(cmd), "cd %s && mkdir -p sys/block/sdb/holders/dm-0 "
 		 "sys/block/sdc/holders/dm-0 sys/block/dm-0 dev && cp %s dev/sdb && "

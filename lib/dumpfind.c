@@ -25,19 +25,6 @@ static int sys_exists(const char *dir, const char *name, const char *file)
 	return stat(p, &st) == 0;
 }
 
-static void sys_read(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	buf[0] = 0;
-	if (!f)
-		return;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	fclose(f);
-}
-
 /* The first holder of a device (dm-N for a multipath path), or "". */
 static void first_holder(const char *dir, char *out, size_t len)
 {
@@ -75,9 +62,7 @@ static void probe(struct scan *s, const char *sysdir, const char *name, int is_p
 
 	if (s->n >= MAX_FOUND)
 		return;
-	snprintf(size, sizeof(size), "%s/size", sysdir);
-	sys_read(size, size, sizeof(size));
-	if (strcmp(size, "0") == 0)
+	if (read_attr(sysdir, "size", size, sizeof(size)) == 0 && strcmp(size, "0") == 0)
 		return;		/* empty loop devices, absent media */
 	memset(&f, 0, sizeof(f));
 	snprintf(f.name, sizeof(f.name), "%s", name);
@@ -153,7 +138,9 @@ size_t dumpdisk_scan(const char *sysfs_root, const char *dev_root,
 		}
 		closedir(top);
 	}
-	qsort(s.v, s.n, sizeof(*s.v), by_name);
+	/* No device at all leaves s.v NULL, which qsort must not get. */
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), by_name);
 	/* One entry per dump disk. Several devices with the same identity
 	 * are paths to one LUN (multipath): keep the device-mapper node if
 	 * there is one, and count the paths. */
@@ -238,7 +225,8 @@ int dumpdisk_lookup(const char *spec, const char *sysfs_root, const char *dev_ro
 	size_t len = (size_t)snprintf(err, errlen, "%zu dump disks found, name one:", nhits);
 
 	for (size_t i = 0; i < n && len < errlen; i++) {
-		if ((uuid && strcasecmp(v[i].info.uuid, uuid)) || (label && strcmp(v[i].info.label, label)))
+		if ((uuid && strcasecmp(v[i].info.uuid, uuid) != 0) ||
+		    (label && strcmp(v[i].info.label, label) != 0))
 			continue;
 		len += (size_t)snprintf(err + len, errlen - len, " %s", v[i].dev);
 	}

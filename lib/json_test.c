@@ -20,7 +20,7 @@ static char *render(void (*build)(struct json *))
 	assert_non_null(f);
 	json_init(&j, f);
 	build(&j);
-	fclose(f);
+	assert_int_equal(fclose(f), 0);
 	return buf;
 }
 

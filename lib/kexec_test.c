@@ -111,7 +111,7 @@ static void write_file(const char *dir, const char *rel, const char *text)
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
-	fclose(f);
+	assert_int_equal(fclose(f), 0);
 }
 
 static void status(void **state)

@@ -70,7 +70,7 @@ void modload_modname(const char *file, char *name, size_t len)
 	if (n >= len)
 		n = len - 1;
 	for (i = 0; i < n; i++)
-		name[i] = base[i] == '-' ? '_' : base[i];
+		name[i] = (char)(base[i] == '-' ? '_' : base[i]);
 	name[n] = '\0';
 }
 
@@ -80,7 +80,7 @@ static int same_mod(const char *a, size_t alen, const char *b)
 	size_t i;
 
 	for (i = 0; i < alen && b[i]; i++) {
-		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+		char x = (char)(a[i] == '-' ? '_' : a[i]), y = (char)(b[i] == '-' ? '_' : b[i]);
 
 		if (x != y)
 			return 0;

@@ -103,8 +103,8 @@ struct walk {
 	size_t textcap;
 };
 
-static int fail(struct walk *w, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int fail(struct walk *w, const char *fmt, ...)
+static void fail_msg(struct walk *w, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void fail_msg(struct walk *w, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -113,8 +113,11 @@ static int fail(struct walk *w, const char *fmt, ...)
 		vsnprintf(w->err, w->errlen, fmt, ap);
 		va_end(ap);
 	}
-	return -1;
 }
+
+/* The message, and -1 in plain sight: static analyzers do not follow a
+ * variadic function to see what it returns. */
+#define fail(...) ({ fail_msg(__VA_ARGS__); -1; })
 
 /* A layout value from VMCOREINFO: sizes and offsets of the printk
  * structures are small, so anything large is damage, not a layout. */
@@ -131,7 +134,7 @@ static uint64_t need(struct walk *w, const char *kind, const char *name)
 		rc = vmcoreinfo_size(w->vc, name, &v);
 	else
 		rc = vmcoreinfo_offset(w->vc, name, &v);
-	if (rc < 0 || (strcmp(kind, "SYMBOL") && v > MAX_LAYOUT)) {
+	if (rc < 0 || (strcmp(kind, "SYMBOL") != 0 && v > MAX_LAYOUT)) {
 		if (!w->missing) {
 			snprintf(w->missing_buf, sizeof(w->missing_buf), "%s(%s)%s", kind, name,
 				 rc < 0 ? "" : " (absurd value)");
@@ -458,6 +461,29 @@ int printk_legacy_stamp(const char *text, size_t len, uint64_t *ts_nsec)
 	return 1;
 }
 
+/* OSRELEASE "A.B.C..." as A << 32 | B << 16 | C, or 0 if it does not
+ * start that way. The string comes from the dump: strtoul, which reports
+ * overflow, rather than sscanf's %u, which does not. */
+static uint64_t release_code(const char *rel)
+{
+	uint64_t code = 0;
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long n;
+		char *end;
+
+		if (*rel < '0' || *rel > '9')
+			return 0;
+		errno = 0;
+		n = strtoul(rel, &end, 10);
+		if (errno || n > 0xffff || (i < 2 && *end != '.'))
+			return 0;
+		code = code << 16 | n;
+		rel = end + (i < 2);
+	}
+	return code;
+}
+
 static int walk_legacy(struct walk *w)
 {
 	const struct vmcore *vc = w->vc;
@@ -469,7 +495,7 @@ static int walk_legacy(struct walk *w)
 	size_t fill = 0, pos = 0;
 	int line_start = 1;
 	char rel[64];
-	unsigned major = 0, minor = 0, patch = 0;
+	uint64_t release;
 
 	if (w->missing)
 		return missing(w, "legacy printk ring");
@@ -478,8 +504,7 @@ static int walk_legacy(struct walk *w)
 		return -1;
 	/* log_end was an unsigned long until 2.6.25, then an unsigned. */
 	if (vmcoreinfo_get(vc, "OSRELEASE", rel, sizeof(rel)) == 0 &&
-	    sscanf(rel, "%u.%u.%u", &major, &minor, &patch) == 3 &&
-	    (major < 2 || (major == 2 && (minor < 6 || (minor == 6 && patch < 25))))) {
+	    (release = release_code(rel)) != 0 && release < ((uint64_t)2 << 32 | 6 << 16 | 25)) {
 		if (read_ulong(w, s_end, &end, "log_end") < 0)
 			return -1;
 	} else {

@@ -60,7 +60,7 @@ static void prefix_is_makedumpfiles(void **state)
 static void escape_matches_c_locale_ctype(void **state)
 {
 	(void)state;
-	setlocale(LC_ALL, "C");
+	assert_non_null(setlocale(LC_ALL, "C"));
 	for (int c = 0; c < 256; c++) {
 		char out[5] = { 0 }, want[5];
 		size_t n = printk_escape((unsigned char)c, out);
@@ -124,7 +124,7 @@ static void long_records_survive_chunking(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(text); i++)
-		text[i] = i % 3 == 0 ? '\n' : i % 3 == 1 ? (char)0x80 : 'x';
+		text[i] = (char)(i % 3 == 0 ? '\n' : i % 3 == 1 ? 0x80 : 'x');
 	out = render(&w, &r, 1);
 	assert_memory_equal(out, "[    0.000000] ", 15);
 	for (size_t i = 0; i < sizeof(text); i++) {

@@ -211,7 +211,7 @@ static int gpt_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *p
 
 			if (!ch)
 				break;
-			p->name[c] = ch < 0x80 && ch >= 0x20 ? (char)ch : '?';
+			p->name[c] = (char)(ch < 0x80 && ch >= 0x20 ? ch : '?');
 		}
 	}
 	free(ents);

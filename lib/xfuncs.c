@@ -3,6 +3,7 @@
  * every path to the disk goes through these. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,22 @@ void usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", applet_name);
 	exit(EXIT_USAGE);
+}
+
+void usage_bad_option(char *const argv[])
+{
+	const char *word = optind > 0 ? argv[optind - 1] : NULL;
+
+	/* A missing argument at the end: musl moves optind past argc (to
+	 * argv's NULL), glibc does not. */
+	if (!word)
+		word = optind > 1 ? argv[optind - 2] : "";
+
+	/* Inside a cluster (-xq) optind has not moved on yet: optopt is
+	 * the letter. A long option's optopt is its value, not its name. */
+	if (strncmp(word, "--", 2) != 0 && optopt > ' ' && optopt < 0x7f)
+		usage_error("unknown option, or no argument to it: '-%c'", optopt);
+	usage_error("unknown option, or no argument to it: '%s'", word);
 }
 
 static void *check_alloc(void *p, size_t n)
