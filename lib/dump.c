@@ -121,14 +121,19 @@ void dump_add_bad(struct dump_target *t, uint64_t off, uint64_t len)
 	t->bad_bytes += len;
 }
 
-static int write_failed(struct copy *c, const char *what, uint64_t off)
+int dump_write_failed(struct dump_target *t, const char *what, uint64_t off)
 {
 	int err = errno;
 
-	c->t->error = err;
-	snprintf(c->t->reason, sizeof(c->t->reason), "%s at dump offset %" PRIu64 " failed: %s",
+	t->error = err;
+	snprintf(t->reason, sizeof(t->reason), "%s at dump offset %" PRIu64 " failed: %s",
 		 what, off, strerror(err));
 	return err == ENOSPC || err == EFBIG || err == EDQUOT ? EXIT_INCOMPLETE : EXIT_DAMAGED;
+}
+
+static int write_failed(struct copy *c, const char *what, uint64_t off)
+{
+	return dump_write_failed(c->t, what, off);
 }
 
 /* Read [off, off + len) of the source into c->buf. What cannot be read

@@ -111,6 +111,11 @@ uint64_t dump_kdump_size_bound(const struct vmcore *vc, const struct dump_opts *
 /* Record len unreadable bytes at off (zeros in the dump). */
 void dump_add_bad(struct dump_target *t, uint64_t off, uint64_t len);
 
+/* A write to t failed with errno: record why in t->error and t->reason.
+ * Returns EXIT_INCOMPLETE when the target is full (ENOSPC, EFBIG,
+ * EDQUOT: a dump that does not fit), else EXIT_DAMAGED. */
+int dump_write_failed(struct dump_target *t, const char *what, uint64_t off);
+
 /* Is this block all zeros? */
 int dump_block_is_zero(const void *buf, size_t len);
 

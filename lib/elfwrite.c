@@ -105,12 +105,7 @@ static unsigned char *notes_blob(const struct vmcore *vc, size_t *len)
 
 static int failed(struct writer *w, const char *what, uint64_t off)
 {
-	int err = errno;
-
-	w->t->error = err;
-	snprintf(w->t->reason, sizeof(w->t->reason), "%s at dump offset %" PRIu64 " failed: %s",
-		 what, off, strerror(err));
-	return err == ENOSPC || err == EFBIG || err == EDQUOT ? EXIT_INCOMPLETE : EXIT_DAMAGED;
+	return dump_write_failed(w->t, what, off);
 }
 
 static void progress(struct writer *w, int final)

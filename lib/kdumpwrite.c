@@ -371,12 +371,7 @@ static void *worker(void *arg)
 
 static int write_failed(struct kw *w, const char *what, uint64_t off)
 {
-	int err = errno;
-
-	w->t->error = err;
-	snprintf(w->t->reason, sizeof(w->t->reason), "%s at dump offset %" PRIu64 " failed: %s",
-		 what, off, strerror(err));
-	return err == ENOSPC || err == EFBIG || err == EDQUOT ? EXIT_INCOMPLETE : EXIT_DAMAGED;
+	return dump_write_failed(w->t, what, off);
 }
 
 static int put(struct kw *w, const void *buf, size_t len, uint64_t off)
