@@ -1059,15 +1059,7 @@ static int cmd_convert(struct inspect *ctx)
 		usage_error("--compress is for kdump output, not --format elf");
 	if (ctx->threads_set && ctx->format == DUMP_FORMAT_ELF)
 		usage_error("--threads is for kdump output, not --format elf");
-	if (ctx->compress) {
-		if (codec_parse(ctx->compress, &codec) < 0)
-			usage_error("--compress takes zstd, lzo, zlib, snappy or none, not '%s'",
-				    ctx->compress);
-		if (!codec_available(codec))
-			usage_error("%s is not built into this dumpbox", ctx->compress);
-	} else {
-		codec = codec_available(CODEC_ZSTD) ? CODEC_ZSTD : CODEC_ZLIB;
-	}
+	codec = codec_from_option(ctx->compress);
 	if (strcmp(out, "-") == 0)
 		usage_error("convert writes a file, not standard output");
 	if (lstat(out, &st) == 0)

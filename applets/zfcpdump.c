@@ -141,7 +141,6 @@ int zfcpdump_main(int argc, char **argv)
 	const char *proc_root = "/proc";
 	char cmdline[4096], path[4200], val[16];
 	const char *compress = NULL;
-	enum codec codec;
 	uint64_t n;
 	int c, rc;
 
@@ -189,20 +188,9 @@ int zfcpdump_main(int argc, char **argv)
 		usage_error("--target and --output exclude each other");
 	if ((z.output && !*z.output) || (z.target && !*z.target) || !*z.source)
 		usage_error("--source, --target and --output take a name, not ''");
-	if ((z.target && !*z.target) || (z.output && !*z.output))
-		usage_error("an empty --target or --output names nothing");
 	if (compress && z.format != DUMP_FORMAT_KDUMP)
 		usage_error("--compress needs --format kdump");
-	if (compress) {
-		if (codec_parse(compress, &codec) < 0)
-			usage_error("--compress takes zstd, lzo, zlib, snappy or none, not '%s'", compress);
-		if (!codec_available(codec))
-			usage_error("%s is not built into this dumpbox", compress);
-	} else {
-		codec = codec_available(CODEC_ZSTD) ? CODEC_ZSTD
-			: codec_available(CODEC_ZLIB) ? CODEC_ZLIB : CODEC_NONE;
-	}
-	z.codec = codec;
+	z.codec = codec_from_option(compress);
 
 	snprintf(path, sizeof(path), "%s/cmdline", proc_root);
 	cmdline_read(path, cmdline, sizeof(cmdline));

@@ -65,6 +65,19 @@ int codec_available(enum codec c)
 	return (unsigned)c < NCODECS && built[c];
 }
 
+enum codec codec_from_option(const char *name)
+{
+	enum codec c;
+
+	if (!name)
+		return codec_available(CODEC_ZSTD) ? CODEC_ZSTD : CODEC_ZLIB;
+	if (codec_parse(name, &c) < 0)
+		usage_error("--compress takes zstd, lzo, zlib, snappy or none, not '%s'", name);
+	if (!codec_available(c))
+		usage_error("%s is not built into this dumpbox", name);
+	return c;
+}
+
 uint32_t codec_kdump_flag(enum codec c)
 {
 	return (unsigned)c < NCODECS ? codecs[c].flag : 0;

@@ -25,6 +25,11 @@ const char *codec_name(enum codec c);
 /* Built into this binary (Kconfig)? CODEC_NONE always is. */
 int codec_available(enum codec c);
 
+/* The codec an applet's --compress NAME asks for (NULL: the default,
+ * zstd when built in, else zlib). An unknown name or one not built in is
+ * a usage error (exit 64). */
+enum codec codec_from_option(const char *name);
+
 /* The kdump page_desc / header status flag of a codec (0 for none), and
  * back: only the codec bits of flags count (a header's status has others);
  * none of them is CODEC_NONE, more than one is -1. */
