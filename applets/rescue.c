@@ -315,6 +315,9 @@ static int run_applet(const char *name, int (*fn)(int, char **), char **argv)
 	}
 	if (pid == 0) {
 		applet_name = name;
+		/* getopt's state is rescue's own, from parsing its options:
+		 * 0 makes glibc and musl start afresh. */
+		optind = 0;
 		exit(finish_stdout(fn(argc, argv)));
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -322,26 +325,88 @@ static int run_applet(const char *name, int (*fn)(int, char **), char **argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_DAMAGED;
 }
 
-/* "more" without a pager: a screenful, then a prompt. */
-static void page(struct rescue *r, const char *text, size_t len)
+#define SCREEN_LINES 20
+#define LOG_LINES 200		/* of the crash log, kept for the pager */
+
+/* A pager that works on a line console too: a screenful from line first,
+ * then Enter for the next, b for the one before, q back to the menu. */
+static void page(struct rescue *r, char **line, unsigned n, unsigned first)
 {
-	unsigned lines = 0;
+	unsigned top = first;
 	char answer[16];
 
-	for (size_t i = 0; i < len; i++) {
-		putchar(text[i]);
-		if (text[i] == '\n' && ++lines % 20 == 0 && i + 1 < len) {
-			printf("--More-- (Enter: more, q: back) ");
-			if (read_line(r, answer, sizeof(answer)) < 0 || answer[0] == 'q')
-				break;
-		}
+	for (;;) {
+		unsigned end = top + SCREEN_LINES < n ? top + SCREEN_LINES : n;
+
+		for (unsigned i = top; i < end; i++)
+			printf("%s\n", line[i]);
+		if (end == n && top == 0)
+			break;
+		if (end == n)
+			printf("--End-- (lines %u-%u of %u; b: earlier, Enter: back) ", top + 1, end, n);
+		else
+			printf("--More-- (lines %u-%u of %u; Enter: later, b: earlier, q: back) ",
+			       top + 1, end, n);
+		if (read_line(r, answer, sizeof(answer)) < 0 || answer[0] == 'q')
+			break;
+		if (answer[0] == 'b')
+			top = top > SCREEN_LINES ? top - SCREEN_LINES : 0;
+		else if (end == n)
+			break;
+		else
+			top = end;
 	}
 	fflush(stdout);
+}
+
+/* Where an operator looks first: the last crash report. It starts at the
+ * oops or sysrq line shortly before the last panic line (the panic ends
+ * the report an oops began), else at that panic line; with no panic the
+ * last screen. */
+static unsigned crash_report_start(char **line, unsigned n)
+{
+	static const char *const starts[] = {
+		"sysrq: Trigger a crash", "BUG:", "Oops:", "general protection fault",
+		"Unable to handle kernel", "WARNING:", "watchdog: BUG:", "Krnl PSW",
+	};
+	unsigned panic = n;
+
+	for (unsigned i = n; i-- > 0;)
+		if (strstr(line[i], "Kernel panic - not syncing")) {
+			panic = i;
+			break;
+		}
+	if (panic == n)
+		return n > SCREEN_LINES ? n - SCREEN_LINES : 0;
+	for (unsigned i = panic > 80 ? panic - 80 : 0; i < panic; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(starts); k++)
+			if (strstr(line[i], starts[k]))
+				return i;
+	return panic;
 }
 
 static int emit_record(void *arg, const struct printk_record *rec)
 {
 	return printk_write(arg, rec) < 0 ? -1 : 0;
+}
+
+/* The log's lines, opened at the crash report. */
+static void show_lines(struct rescue *r, char *buf, size_t size)
+{
+	char *line[LOG_LINES + 1];
+	unsigned n = 0, first;
+
+	for (char *p = buf, *nl; p < buf + size && n < ARRAY_SIZE(line); p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(buf + size - p));
+		if (!nl)
+			nl = buf + size;
+		*nl = '\0';
+		line[n++] = p;
+	}
+	first = crash_report_start(line, n);
+	printf("The last %u lines of the crash log, from line %u, where the crash is reported:\n",
+	       n, first + 1);
+	page(r, line, n, first);
 }
 
 static void show_log(struct rescue *r)
@@ -357,20 +422,17 @@ static void show_log(struct rescue *r)
 		return;
 	}
 	if (vmcore_open(&vc, &w) == 0) {
-		/* The last 200 lines: count first, then skip the rest. */
+		/* The last lines: count first, then skip the rest. */
 		if (printk_log(&vc, emit_record, &count, err, sizeof(err)) < 0) {
 			printf("The crash log cannot be read: %s\n", err);
 		} else {
 			out.out = open_memstream(&buf, &size);
-			out.skip = count.lines > 200 ? count.lines - 200 : 0;
+			out.skip = count.lines > LOG_LINES ? count.lines - LOG_LINES : 0;
 			if (out.out) {
 				printk_log(&vc, emit_record, &out, err, sizeof(err));
 				/* Only a closed memstream has its buffer. */
-				if (fclose(out.out) == 0) {
-					printf("The last %" PRIu64 " lines of the crash log:\n",
-					       count.lines - out.skip);
-					page(r, buf, size);
-				}
+				if (fclose(out.out) == 0)
+					show_lines(r, buf, size);
 				free(buf);
 			}
 		}

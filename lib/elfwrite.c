@@ -183,12 +183,41 @@ static int copy_pages(struct writer *w, const struct run *runs, size_t nruns)
 	return flush(w);
 }
 
+/* The part [*start, *start + return) of the pages at pa that is the
+ * kernel image, which /proc/vmcore maps a second time, at the kernel's
+ * own address (drgn and crash read the kernel's data through it before
+ * they can walk a page table). 0: none. */
+static uint64_t text_part(const struct kernel_maps *km, uint64_t pa, uint64_t len,
+			  uint64_t *start)
+{
+	uint64_t lo = pa > km->text_start ? pa : km->text_start;
+	uint64_t hi = pa + len < km->text_end ? pa + len : km->text_end;
+
+	if (!km->have_text || lo >= hi)
+		return 0;
+	*start = lo;
+	return hi - lo;
+}
+
+static size_t text_aliases(const struct kernel_maps *km, const struct run *runs, size_t nruns,
+			   uint64_t ps)
+{
+	size_t n = 0;
+	uint64_t lo;
+
+	for (size_t i = 0; i < nruns; i++)
+		n += text_part(km, runs[i].pfn * ps, runs[i].count * ps, &lo) != 0;
+	return n;
+}
+
 /* The ELF header, program headers and (PN_XNUM) section header 0 in the
- * dumped machine's byte order. */
-static unsigned char *headers(const struct vmcore *vc, const struct run *runs, size_t nruns,
+ * dumped machine's byte order: PT_NOTE, the kernel image's aliases, then
+ * a PT_LOAD per run, as /proc/vmcore orders them. */
+static unsigned char *headers(const struct vmcore *vc, const struct kernel_maps *km,
+			      const struct run *runs, size_t nruns, size_t naliases,
 			      uint64_t note_off, size_t notes_len, uint64_t data_off, size_t *len)
 {
-	size_t nph = nruns + 1, xnum = nph >= PN_XNUM;
+	size_t nph = 1 + naliases + nruns, xnum = nph >= PN_XNUM;
 	size_t hlen = sizeof(Elf64_Ehdr) + nph * sizeof(Elf64_Phdr) + xnum * sizeof(Elf64_Shdr);
 	uint64_t ps = vc->kdump->page_size, off = data_off;
 	Elf64_Ehdr eh;
@@ -219,14 +248,28 @@ static unsigned char *headers(const struct vmcore *vc, const struct run *runs, s
 	ph[0].p_type = PT_NOTE;
 	ph[0].p_offset = note_off;
 	ph[0].p_filesz = ph[0].p_memsz = notes_len;
-	for (size_t i = 0; i < nruns; i++) {
-		Elf64_Phdr *p = &ph[i + 1];
+	for (size_t i = 0, a = 1; i < nruns; i++) {
+		Elf64_Phdr *p = &ph[1 + naliases + i];
+		uint64_t lo, n;
 
 		p->p_type = PT_LOAD;
 		p->p_flags = PF_R | PF_W | PF_X;
 		p->p_offset = off;
 		p->p_paddr = runs[i].pfn * ps;
+		if (km->have_direct)
+			p->p_vaddr = km->direct_virt + p->p_paddr;
 		p->p_filesz = p->p_memsz = runs[i].count * ps;
+		n = text_part(km, p->p_paddr, p->p_filesz, &lo);
+		if (n) {
+			/* The same bytes in the file: the alias costs none. */
+			ph[a].p_type = PT_LOAD;
+			ph[a].p_flags = PF_R | PF_W | PF_X;
+			ph[a].p_offset = off + (lo - p->p_paddr);
+			ph[a].p_paddr = lo;
+			ph[a].p_vaddr = km->text_virt + (lo - km->text_start);
+			ph[a].p_filesz = ph[a].p_memsz = n;
+			a++;
+		}
 		off += p->p_filesz;
 	}
 	memset(&sh, 0, sizeof(sh));
@@ -256,8 +299,9 @@ int dump_elf_pages(const struct vmcore *vc, struct dump_target *t, const struct 
 {
 	struct writer w = { .vc = vc, .kd = vc->kdump, .t = t, .o = o };
 	struct run *runs = NULL;
+	struct kernel_maps km;
 	unsigned char *notes = NULL, *hdr = NULL;
-	size_t nruns, notes_len = 0, hlen, nph;
+	size_t nruns, naliases, notes_len = 0, hlen, nph;
 	uint64_t missing, ps, note_off, data_off, size = 0;
 	int rc = EXIT_DAMAGED;
 
@@ -280,14 +324,16 @@ int dump_elf_pages(const struct vmcore *vc, struct dump_target *t, const struct 
 		snprintf(t->reason, sizeof(t->reason), "cannot read the source's notes");
 		goto out;
 	}
-	nph = nruns + 1;
+	vmcore_kernel_maps(vc, &km);
+	naliases = text_aliases(&km, runs, nruns, ps);
+	nph = 1 + naliases + nruns;
 	note_off = sizeof(Elf64_Ehdr) + nph * sizeof(Elf64_Phdr) +
 		   (nph >= PN_XNUM ? sizeof(Elf64_Shdr) : 0);
 	data_off = (note_off + notes_len + ps - 1) / ps * ps;
 	size = data_off;
 	for (size_t i = 0; i < nruns; i++)
 		size += runs[i].count * ps;
-	hdr = headers(vc, runs, nruns, note_off, notes_len, data_off, &hlen);
+	hdr = headers(vc, &km, runs, nruns, naliases, note_off, notes_len, data_off, &hlen);
 	if (!hdr) {
 		snprintf(t->reason, sizeof(t->reason), "libelf: %s", elf_errmsg(-1));
 		goto out;
@@ -339,13 +385,18 @@ out:
 uint64_t dump_elf_pages_size(const struct vmcore *vc)
 {
 	const struct kdump *kd = vc->kdump;
-	uint64_t runs = 0, notes, head;
+	struct kernel_maps km;
+	uint64_t runs = 0, notes, head, lo;
 
 	if (!kd)
 		return vc->expected_size;
-	for (uint64_t pfn = kdump_next_dumped(kd, 0); pfn != UINT64_MAX;
-	     pfn = kdump_next_dumped(kd, kdump_run_end(kd, pfn, 0)))
-		runs++;
+	vmcore_kernel_maps(vc, &km);
+	/* A run and, where it holds some of the kernel image, its alias. */
+	for (uint64_t pfn = kdump_next_dumped(kd, 0), end; pfn != UINT64_MAX;
+	     pfn = kdump_next_dumped(kd, end)) {
+		end = kdump_run_end(kd, pfn, 0);
+		runs += 1 + (text_part(&km, pfn * kd->page_size, (end - pfn) * kd->page_size, &lo) != 0);
+	}
 	notes = kd->h.size_note;
 	if (vc->vmcoreinfo && !vmcore_find_note(vc, "VMCOREINFO", 0))
 		notes += 12 + 12 + ((vc->vmcoreinfo_len + 3) & ~(uint64_t)3);

@@ -2,10 +2,13 @@
  * kdump-compressed file): dump_vmcore() calls it for such a source when
  * o->format is ELF. The core is what /proc/vmcore looks like:
  *
- *   page 0..   ELF header, program headers (PT_NOTE, then one PT_LOAD per
- *              run of pages the source holds; p_vaddr 0, as QEMU's cores
- *              without paging: the direct map's base is not known), and
- *              with more than 0xfffe of them, section header 0 (PN_XNUM)
+ *   page 0..   ELF header, program headers (PT_NOTE, the kernel image's
+ *              PT_LOADs at the kernel's addresses, aliasing the bytes of
+ *              the runs below, then one PT_LOAD per run of pages the
+ *              source holds, at its direct-map address; see
+ *              vmcore_kernel_maps(): p_vaddr 0 where the page tables do
+ *              not tell), and with more than 0xfffe of them, section
+ *              header 0 (PN_XNUM)
  *   then       the source's notes, with VMCOREINFO (a note of its own
  *              when the source kept it apart)
  *   then       the pages, each PT_LOAD at a page-aligned p_offset

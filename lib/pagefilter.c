@@ -189,6 +189,78 @@ int vmcore_vtop(const struct vmcore *vc, uint64_t vaddr, uint64_t *paddr)
 	return vtop_extent(&t, vaddr, paddr, &left);
 }
 
+/* x86_64 puts the direct map at page_offset_base, which KASLR moves in
+ * 1 GiB steps inside this range (Documentation/arch/x86/x86_64/mm.rst). */
+#define X86_DIRECT_MAP_4	0xffff888000000000ull
+#define X86_DIRECT_MAP_5	0xff11000000000000ull
+#define X86_DIRECT_SPAN_4	(0x410ull << 36)	/* to the vmalloc area */
+#define X86_DIRECT_SPAN_5	(0x410ull << 45)
+#define GIB			(1ull << 30)
+
+static int x86_direct_map(struct vtop *t, uint64_t *base)
+{
+	uint64_t start = t->levels == 5 ? X86_DIRECT_MAP_5 : X86_DIRECT_MAP_4;
+	uint64_t span = t->levels == 5 ? X86_DIRECT_SPAN_5 : X86_DIRECT_SPAN_4;
+	uint64_t pa, left;
+
+	/* The direct map is the lowest mapping of the kernel half, and its
+	 * first page is physical 0. A walk that misses at the top level
+	 * costs one cached read, so stepping by 1 GiB is cheap. */
+	for (uint64_t va = start; va - start < span; va += GIB) {
+		if (vtop_extent(t, va, &pa, &left) < 0)
+			continue;
+		/* Checked at a second place: the page tables themselves. */
+		if (pa != 0 || vtop_extent(t, va + t->root, &pa, &left) < 0 || pa != t->root)
+			return -1;
+		*base = va;
+		return 0;
+	}
+	return -1;
+}
+
+/* The kernel image from _stext for as long as it is mapped linearly. */
+static int x86_kernel_text(struct vtop *t, struct kernel_maps *m)
+{
+	uint64_t stext, va, pa, next, left;
+	int64_t image_size;
+
+	if (vmcoreinfo_symbol(t->vc, "_stext", &stext) < 0 || stext < X86_START_KERNEL_MAP ||
+	    vtop_extent(t, stext, &pa, &left) < 0)
+		return -1;
+	if (vmcoreinfo_number(t->vc, "KERNEL_IMAGE_SIZE", &image_size) < 0 || image_size <= 0)
+		image_size = 512ll << 20;
+	m->text_virt = stext;
+	m->text_start = pa;
+	va = stext + left;
+	while (va - X86_START_KERNEL_MAP < (uint64_t)image_size &&
+	       vtop_extent(t, va, &next, &left) == 0 && next == pa + (va - stext))
+		va += left;
+	if (va - X86_START_KERNEL_MAP > (uint64_t)image_size)
+		va = X86_START_KERNEL_MAP + (uint64_t)image_size;
+	m->text_end = pa + (va - stext);
+	return 0;
+}
+
+int vmcore_kernel_maps(const struct vmcore *vc, struct kernel_maps *m)
+{
+	struct vtop t;
+
+	memset(m, 0, sizeof(*m));
+	vtop_init(&t, vc);
+	switch (t.kind) {
+	case VTOP_IDENTITY:
+		m->have_direct = 1;
+		return 0;
+	case VTOP_X86_64:
+		m->have_text = x86_kernel_text(&t, m) == 0;
+		m->have_direct = x86_direct_map(&t, &m->direct_virt) == 0;
+		return m->have_text || m->have_direct ? 0 : -1;
+	case VTOP_NONE:
+		break;
+	}
+	return -1;
+}
+
 /* Read len bytes of kernel virtual memory. What cannot be translated or
  * read comes back as zeros (a zeroed struct page is one we keep); the
  * return value is how many bytes that was. */

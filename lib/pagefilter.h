@@ -61,4 +61,18 @@ static inline int pagefilter_excluded(const struct pagefilter *pf, uint64_t pfn)
  * for) or EIO (a page table is not in the dump). */
 int vmcore_vtop(const struct vmcore *vc, uint64_t vaddr, uint64_t *paddr);
 
+/* Where the crashed kernel mapped physical memory, for an ELF core whose
+ * PT_LOADs carry virtual addresses as /proc/vmcore's do: the kernel image
+ * (x86_64: [text_start, text_end) at text_virt, from SYMBOL(_stext) for as
+ * far as the page tables map it linearly) and the direct map (physical 0
+ * at direct_virt: x86_64's page_offset_base, found by walking the page
+ * tables; s390x: the identity map at 0). 0 when either is known, -1 when
+ * neither is (no page tables: the caller keeps p_vaddr 0). */
+struct kernel_maps {
+	int have_text, have_direct;
+	uint64_t text_start, text_end, text_virt;
+	uint64_t direct_virt;
+};
+int vmcore_kernel_maps(const struct vmcore *vc, struct kernel_maps *m);
+
 #endif

@@ -15,6 +15,14 @@ renormalises (numbers as lowercase hex without leading zeros).
   qemu-regs FILE      QEMU "info registers" -> registers of CPU 0, named as
                                              vmcore-inspect names them
   json-regs           notes --json on stdin -> every decoded register
+  maps SOURCE CORE    readelf -lW of both: whether every PT_LOAD of CORE
+                      maps its physical range at the virtual address
+                      SOURCE's PT_LOADs give it, and every mapping of
+                      SOURCE (virtual minus physical) is in CORE too;
+                      SOURCE "identity": virtual equals physical. The
+                      kernel maps its image in 2 MiB pages, so CORE's
+                      text mapping may go on to the 2 MiB boundary after
+                      the end the source's segment gives (_end).
 """
 import json
 import os
@@ -193,9 +201,38 @@ def json_regs(doc):
     return sorted(out)
 
 
+def loads(core):
+    """(vaddr, paddr, memsz) of every PT_LOAD, from readelf -lW."""
+    out = []
+    for line in readelf(["-lW"], core).splitlines():
+        f = line.split()
+        if f and f[0] == "LOAD":
+            out.append((int(f[2], 16), int(f[3], 16), int(f[5], 16)))
+    return out
+
+
+def maps(source, core):
+    ours = loads(core)
+    theirs = [(0, 0, 1 << 64)] if source == "identity" else loads(source)
+    bad = []
+    pmd = 2 << 20
+    for v, p, n in ours:
+        if not any(v - p == tv - tp and tp <= p and
+                   p + n <= (tp + tn + pmd - 1) // pmd * pmd
+                   for tv, tp, tn in theirs):
+            bad.append("PT_LOAD paddr %s vaddr %s: not so in the source" % (h(p), h(v)))
+    have = {(v - p) % (1 << 64) for v, p, n in ours}
+    for tv, tp, tn in theirs:
+        if tn and (tv - tp) % (1 << 64) not in have:
+            bad.append("no PT_LOAD maps at %s as the source's at paddr %s" % (h(tv), h(tp)))
+    return bad or ["%d PT_LOADs, %d mappings, as in the source" % (len(ours), len(have))]
+
+
 def main():
     mode = sys.argv[1]
-    if mode == "readelf-info":
+    if mode == "maps":
+        lines = maps(sys.argv[2], sys.argv[3])
+    elif mode == "readelf-info":
         lines = readelf_info(sys.argv[2])
     elif mode == "readelf-notes":
         lines = readelf_notes(sys.argv[2])
