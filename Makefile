@@ -61,7 +61,7 @@ CC += -specs $(SYSROOT)/musl.specs
 CPPFLAGS += -isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/$(ARCH)-linux-gnu
 LDFLAGS += -static -L$(SYSROOT)/usr/lib/$(ARCH)-linux-gnu
 # What those glibc-built archives need of glibc (built with libdumpbox.a).
-LDLIBS += $(OBJ)/lib/glibc_compat.o
+LDLIBS += $(OBJ)/lib/base/glibc_compat.o
 endif
 
 KCONFIG_ENV := KCONFIG_CONFIG=.config \
@@ -70,7 +70,9 @@ KCONFIG_ENV := KCONFIG_CONFIG=.config \
 	KCONFIG_TRISTATE=include/config/tristate.conf
 KCONF = cd $(O) && $(KCONFIG_ENV) kconfig-conf
 
-LIB_SRCS := $(filter-out $(SRC)/lib/appletlib.c $(SRC)/lib/%_test.c,$(wildcard $(SRC)/lib/*.c))
+# lib/ in layers (lib/README.md); lib/main is the multicall dispatcher.
+LIB_LAYERS := base sys core write disk job
+LIB_SRCS := $(filter-out %_test.c,$(foreach l,$(LIB_LAYERS),$(wildcard $(SRC)/lib/$(l)/*.c)))
 ifneq ($(and $(BUILDING),$(CONFIGURED)),)
 include $(GEN)/applets.mk
 endif
@@ -159,15 +161,15 @@ $(OBJ)/libdumpbox.a: $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $(notdir $@)")
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
-$(O)/dumpbox: $(OBJ)/lib/appletlib.o $(APPLET_OBJS) $(OBJ)/libdumpbox.a
+$(O)/dumpbox: $(OBJ)/lib/main/appletlib.o $(APPLET_OBJS) $(OBJ)/libdumpbox.a
 	@$(if $(Q),echo "  LD      dumpbox")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
 
--include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d) $(OBJ)/lib/appletlib.d
+-include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d) $(OBJ)/lib/main/appletlib.d
 
 # ---- tests, demo --------------------------------------------------------
 
-# C unit tests: every lib/NAME_test.c is a cmocka program linked with the
+# C unit tests: every lib/LAYER/NAME_test.c is a cmocka program linked with the
 # library. A host build (make O=build/host host_defconfig) links the
 # host's shared cmocka; a static build links them like its binary, with a
 # libcmocka.a that scripts/cmocka builds for its compiler (Debian ships
@@ -180,13 +182,15 @@ CPPFLAGS += -I$(CMOCKA)/include
 UNIT_LIBS := $(LDFLAGS) $(CMOCKA)/lib/libcmocka.a
 endif
 endif
-UNIT_TESTS := $(patsubst $(SRC)/lib/%_test.c,$(O)/unit/%_test,$(wildcard $(SRC)/lib/*_test.c))
+UNIT_SRCS := $(wildcard $(SRC)/lib/*/*_test.c)
+UNIT_TESTS := $(patsubst %_test.c,$(O)/unit/%_test,$(notdir $(UNIT_SRCS)))
+vpath %_test.c $(sort $(dir $(UNIT_SRCS)))
 unit: $(UNIT_TESTS)
-$(O)/unit/%_test: $(SRC)/lib/%_test.c $(OBJ)/libdumpbox.a $(GEN_HEADERS)
+$(O)/unit/%_test: %_test.c $(OBJ)/libdumpbox.a $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $*_test.c")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(OBJ)/libdumpbox.a $(LDLIBS) $(UNIT_LIBS)
--include $(UNIT_TESTS:=.d)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -MF $@.deps -o $@ $< $(OBJ)/libdumpbox.a $(LDLIBS) $(UNIT_LIBS)
+-include $(UNIT_TESTS:=.deps)
 
 # The dump kernel's initramfs, for the architecture of this build's
 # binary (scripts/mkinitramfs): KERNEL_MODULES=.../lib/modules/VERSION

@@ -78,20 +78,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/fs.h>
 #include <zlib.h>
 
-#include "dumpbox.h"
-#include "dumpdisk.h"
-#include "json.h"
-#include "ptable.h"
-#include "zipl.h"
+#include "base/dumpbox.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "disk/dumpdisk.h"
+#include "disk/dumpfind.h"
+#include "disk/prep.h"
+#include "disk/ptable.h"
+#include "disk/zipl.h"
 
 #define MIB (1024 * 1024ull)
 
@@ -148,86 +149,7 @@ static double mib(uint64_t b)
 	return (double)b / (double)MIB;
 }
 
-static const char *when(uint64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm))
-		return "unknown";
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	return buf;
-}
-
-/* ---- safety checks before writing ------------------------------------- */
-
-/* Is the device, or any partition or holder of it, mounted? Names the
- * mount point in buf. */
-static int mounted(dev_t dev, char *buf, size_t len)
-{
-	char line[4096], sysdir[128];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	int found = 0;
-
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned maj, min;
-		char mnt[2048];
-
-		if (sscanf(line, "%*d %*d %u:%u %*s %2047s", &maj, &min, mnt) != 3)
-			continue;
-		if (makedev(maj, min) == dev) {
-			snprintf(buf, len, "%.200s", mnt);
-			found = 1;
-			break;
-		}
-		/* A partition of this disk: /sys/dev/block/M:m/.. is the disk. */
-		snprintf(sysdir, sizeof(sysdir), "/sys/dev/block/%u:%u/partition", maj, min);
-		if (access(sysdir, F_OK) == 0) {
-			char devfile[64], want[32], got[64];
-
-			snprintf(devfile, sizeof(devfile), "%u:%u/../dev", maj, min);
-			snprintf(want, sizeof(want), "%u:%u", major(dev), minor(dev));
-			if (read_attr("/sys/dev/block", devfile, got, sizeof(got)) == 0 &&
-			    strcmp(got, want) == 0) {
-				snprintf(buf, len, "%.200s (partition %u:%u)", mnt, maj, min);
-				found = 1;
-			}
-		}
-	}
-	(void)fclose(f);	/* read only: nothing to lose */
-	return found;
-}
-
-/* An image file may be mounted through a loop device. */
-static int file_mounted(const char *file, char *buf, size_t len)
-{
-	char real[PATH_MAX], p[64], back[PATH_MAX], devs[32];
-
-	if (!realpath(file, real))
-		return 0;
-	for (int i = 0; i < 256; i++) {
-		unsigned maj, min;
-
-		snprintf(p, sizeof(p), "loop%d/loop/backing_file", i);
-		if (read_attr("/sys/block", p, back, sizeof(back)) < 0 || strcmp(back, real) != 0)
-			continue;
-		snprintf(p, sizeof(p), "loop%d/dev", i);
-		if (read_attr("/sys/block", p, devs, sizeof(devs)) == 0 &&
-		    sscanf(devs, "%u:%u", &maj, &min) == 2 && mounted(makedev(maj, min), buf, len))
-			return 1;
-	}
-	return 0;
-}
-
-static int is_partition(dev_t dev)
-{
-	char p[128];
-
-	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/partition", major(dev), minor(dev));
-	return access(p, F_OK) == 0;
-}
+/* ---- prep --------------------------------------------------------------- */
 
 static uint64_t mem_total(const struct diskprep *ctx)
 {
@@ -276,187 +198,35 @@ static void *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* What a region holds that prep would destroy, as one message. Our own
- * EMPTY or extracted dump disk does not count. Returns 1 if anything. */
-static int describe_contents(int fd, uint64_t base, uint64_t size, uint32_t sector,
-			     int ignore_table, char *msg, size_t len)
-{
-	struct probe_hit hits[PROBE_MAX_HITS];
-	int n = probe_signatures(fd, base, size, sector, hits, PROBE_MAX_HITS);
-	size_t used = 0;
-	int any = 0;
-
-	msg[0] = 0;
-	for (int i = 0; i < n; i++) {
-		if (strncmp(hits[i].what, "dumpbox", 7) == 0)
-			continue;
-		if (ignore_table && (strstr(hits[i].what, "GPT") || strstr(hits[i].what, "MBR") ||
-				     strstr(hits[i].what, "DOS") || strstr(hits[i].what, "zIPL")))
-			continue;
-		used += (size_t)snprintf(msg + used, used < len ? len - used : 0, "%s%s (at byte %" PRIu64 ")",
-					 any ? ", " : "", hits[i].what, hits[i].offset);
-		any = 1;
-	}
-	return any;
-}
-
-/* A dump disk already there: fine if EMPTY or extracted; else refuse
- * (unless forced) and say what dump it holds. */
-static void refuse_unextracted(const struct diskprep *ctx, const char *path)
-{
-	struct dumpdisk d;
-	char t[64];
-	int rc = dumpdisk_open(&d, path, DUMPDISK_RDONLY);
-
-	if (d.layout != DUMPDISK_NONE && !ctx->force) {
-		if (rc == 0 && dumpdisk_may_overwrite(&d) < 0)
-			die(EXIT_DAMAGED, "%s holds a %s dump (%s layout, kernel %s, crashed %s) that "
-			    "was not extracted: run 'diskprep extract' first, or use --force",
-			    path, dumpdisk_state_name(d.info.state), dumpdisk_layout_name(d.layout),
-			    d.info.kernel_release[0] ? d.info.kernel_release : "unknown",
-			    when(d.info.crash_time, t, sizeof(t)));
-		if (rc == EXIT_DAMAGED)
-			die(EXIT_DAMAGED, "%s holds a damaged dump disk (%s): it may hold a dump; "
-			    "use --force to overwrite it", path, d.err);
-	}
-	dumpdisk_close(&d);
-}
-
-/* ---- prep --------------------------------------------------------------- */
-
-static void wipe(int fd, uint64_t off, uint64_t size, const char *path)
-{
-	/* Signatures live in the first and last MiB (filesystems, RAID,
-	 * GPT backups, LVM): clear both, so blkid finds only what we write. */
-	uint64_t n = size < MIB ? size : MIB;
-
-	if (zero_range(fd, off, n) < 0 || zero_range(fd, off + size - n, n) < 0)
-		die(EXIT_DAMAGED, "cannot wipe %s:", path);
-}
-
 static int cmd_prep(struct diskprep *ctx)
 {
+	struct prep_request rq = {
+		.path = ctx->dev, .partno = ctx->partno, .mbr = ctx->mbr, .gpt = ctx->gpt,
+		.no_table = ctx->no_table, .force = ctx->force, .allow_symlink = ctx->allow_symlink,
+	};
+	struct prep_plan p;
 	const char *path = ctx->dev;
-	int zipl = ctx->layout && strcmp(ctx->layout, "zipl") == 0;
-	struct stat st;
-	uint64_t size, pstart = 0, psize;
-	uint32_t sector = 512, partno = 0;
-	char what[512], err[256], mnt[256];
-	struct ptable pt;
-	int fd, isblk, new_table = 0;
+	char err[256], us[37];
+	uint8_t uuid[16];
+	struct err e;
 
-	if (ctx->layout && !zipl && strcmp(ctx->layout, "dumpbox") != 0)
+	rq.zipl = ctx->layout && strcmp(ctx->layout, "zipl") == 0;
+	if (ctx->layout && !rq.zipl && strcmp(ctx->layout, "dumpbox") != 0)
 		usage_error("unknown layout '%s' (dumpbox or zipl)", ctx->layout);
-	if (zipl && !ctx->kernel)
+	if (rq.zipl && !ctx->kernel)
 		usage_error("--layout zipl needs --dump-tool KERNEL INITRD");
 	if (ctx->mbr && ctx->gpt)
 		usage_error("--mbr and --gpt exclude each other");
-	if (stat(path, &st) < 0)
-		die(EXIT_DAMAGED, "%s:", path);
-	isblk = S_ISBLK(st.st_mode);
-	if (!isblk && !S_ISREG(st.st_mode))
-		die(EXIT_NOT_OURS, "%s is neither a block device nor a regular file", path);
-	if (isblk && mounted(st.st_rdev, mnt, sizeof(mnt)))
-		die(EXIT_DAMAGED, "%s is mounted on %s: refusing to touch it", path, mnt);
-	if (!isblk && file_mounted(path, mnt, sizeof(mnt)))
-		die(EXIT_DAMAGED, "%s is in use through a loop device mounted on %s", path, mnt);
-	/* O_EXCL on a block device fails while anyone else holds it (a
-	 * mount we missed, swap, LVM, md); an image file has the flock a
-	 * running dump holds (lib/dumpdisk.c). */
-	fd = open(path, O_RDWR | O_CLOEXEC | (isblk ? O_EXCL : 0) |
-		  (ctx->allow_symlink ? 0 : O_NOFOLLOW));
-	if (fd < 0)
-		die(EXIT_DAMAGED, errno == EBUSY ? "%s is in use (busy):" : "cannot open %s:", path);
-	if (!isblk && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-		die(EXIT_DAMAGED, "%s is in use: another process is writing to it", path);
-	if (isblk) {
-		int ss = 512;
-
-		if (ioctl(fd, BLKGETSIZE64, &size) < 0)
-			die(EXIT_DAMAGED, "%s: cannot get its size:", path);
-		if (ioctl(fd, BLKSSZGET, &ss) == 0 && ss >= 512 && ss <= 4096)
-			sector = (uint32_t)ss;
-	} else {
-		size = (uint64_t)st.st_size;
-	}
-	refuse_unextracted(ctx, path);
-	if (ptable_read(fd, size, sector, &pt, err, sizeof(err)) < 0 && !ctx->force)
-		die(EXIT_DAMAGED, "%s: %s; use --force to overwrite it", path, err);
-
-	/* A whole disk gets a table; a partition, an image file, or a
-	 * device that already is one of our dump partitions does not. */
-	struct dumpdisk old;
-	int ours_at_0 = dumpdisk_open(&old, path, DUMPDISK_RDONLY) != EXIT_NOT_OURS &&
-			old.layout == DUMPDISK_OURS && old.region_start == 0;
-
-	dumpdisk_close(&old);
-	int want_table = zipl || ctx->partno || ctx->mbr || ctx->gpt ||
-			 (isblk && !is_partition(st.st_rdev) && !ours_at_0 && !ctx->no_table);
-
-	if (ctx->no_table && (zipl || ctx->partno || ctx->mbr || ctx->gpt))
+	if (ctx->no_table && (rq.zipl || ctx->partno || ctx->mbr || ctx->gpt))
 		usage_error("--no-table excludes --layout zipl, PARTNO, --mbr and --gpt");
-
-	if (want_table && pt.kind != PTABLE_NONE && (ctx->partno || (zipl && !ctx->force))) {
-		/* Use the partition asked for, in the table that is there. */
-		uint32_t want = ctx->partno ? ctx->partno : 1;
-
-		for (size_t i = 0; i < pt.nparts; i++)
-			if (pt.parts[i].number == want) {
-				pstart = pt.parts[i].start;
-				psize = pt.parts[i].size;
-				partno = want;
-			}
-		if (!partno)
-			die(EXIT_DAMAGED, "%s has no partition %u", path, want);
-		if (describe_contents(fd, pstart, psize, sector, 1, what, sizeof(what)) && !ctx->force)
-			die(EXIT_DAMAGED, "partition %u of %s holds: %s; use --force to overwrite it",
-			    partno, path, what);
-	} else if (want_table) {
-		/* A new table with one partition. A table that is there (or
-		 * anything else) needs --force, unless it is our own: one
-		 * dump partition (refuse_unextracted has looked inside). */
-		int ours = pt.nparts == 1 &&
-			   ((pt.kind == PTABLE_GPT &&
-			     memcmp(pt.parts[0].type_guid, ptable_dumpbox_type, 16) == 0) ||
-			    (pt.kind == PTABLE_DOS && pt.parts[0].dos_type == 0xda));
-
-		if (describe_contents(fd, 0, size, sector, ours, what, sizeof(what)) && !ctx->force)
-			die(EXIT_DAMAGED, "%s holds: %s; use --force to overwrite it", path, what);
-		if (ours && describe_contents(fd, pt.parts[0].start, pt.parts[0].size, sector, 0, what,
-					      sizeof(what)) && !ctx->force)
-			die(EXIT_DAMAGED, "partition 1 of %s holds: %s; use --force to overwrite it",
-			    path, what);
-		if (pt.kind != PTABLE_NONE && !ours && !ctx->force)
-			die(EXIT_DAMAGED, "%s holds a %s partition table with %zu partition%s; "
-			    "use --force to overwrite it", path,
-			    pt.kind == PTABLE_GPT ? "GPT" : "DOS", pt.nparts,
-			    pt.nparts == 1 ? "" : "s");
-		new_table = 1;
-	} else {
-		/* A partition or an image of one: the superblock goes at 0. */
-		if (describe_contents(fd, 0, size, sector, 0, what, sizeof(what)) && !ctx->force)
-			die(EXIT_DAMAGED, "%s holds: %s; use --force to overwrite it", path, what);
-		pstart = 0;
-		psize = size;
-	}
+	if (prep_plan(&rq, &p, &e) < 0)
+		die(e.status, "%s", e.msg);
 
 	/* Everything below writes. */
-	uint8_t uuid[16];
-	char us[37];
-
 	uuid_generate(uuid);
-	if (new_table) {
-		wipe(fd, 0, size, path);
-		if (zipl || ctx->mbr) {
-			if (ptable_write_dos(fd, size, sector, zipl ? 0x83 : 0xda, &pstart, &psize) < 0)
-				die(EXIT_DAMAGED, "cannot write a DOS partition table on %s:", path);
-		} else if (ptable_write_gpt(fd, size, sector, ptable_dumpbox_type, uuid, "dumpbox-dump",
-					    &pstart, &psize) < 0) {
-			die(EXIT_DAMAGED, "cannot write a GPT on %s:", path);
-		}
-		partno = 1;
-	}
-	if (zipl) {
+	if (p.new_table && prep_write_table(&rq, &p, uuid, &e) < 0)
+		die(e.status, "%s", e.msg);
+	if (rq.zipl) {
 		struct zipl_tool tool = { .parmline = ctx->parmline };
 		struct zipl_disk z;
 		uint64_t est;
@@ -467,39 +237,41 @@ static int cmd_prep(struct diskprep *ctx)
 		if (ctx->stage3)
 			tool.stage3 = slurp(ctx->stage3, &tool.stage3_len);
 		est = tool.kernel_len + tool.initrd_len + ctx->log_size + 2 * MIB;
-		check_fit(ctx, psize > est ? psize - est : 0);
-		wipe(fd, pstart, psize, path);
-		if (zipl_write_layout(fd, sector, pstart, psize, partno, &tool, (uint32_t)ctx->log_size,
-				      &z, err, sizeof(err)) < 0)
+		check_fit(ctx, p.psize > est ? p.psize - est : 0);
+		if (prep_wipe(&p, p.pstart, p.psize, &e) < 0)
+			die(e.status, "%s", e.msg);
+		if (zipl_write_layout(p.fd, p.sector, p.pstart, p.psize, p.partno, &tool,
+				      (uint32_t)ctx->log_size, &z, err, sizeof(err)) < 0)
 			die(EXIT_DAMAGED, "%s: %s", path, err);
 		free((void *)tool.kernel);
 		free((void *)tool.initrd);
 		free((void *)tool.stage3);
-		xfsync(fd, path);
+		xfsync(p.fd, path);
 		printf("%s: zipl SCSI dump layout on partition %u (%.1f MiB at byte %" PRIu64 "), "
-		       "dump area %.1f MiB, superblock at byte %" PRIu64 "\n", path, partno, mib(psize),
-		       pstart, mib(z.sb.dump_size), z.sb_off);
+		       "dump area %.1f MiB, superblock at byte %" PRIu64 "\n", path, p.partno,
+		       mib(p.psize), p.pstart, mib(z.sb.dump_size), z.sb_off);
 	} else {
-		uint64_t log = ctx->log_size;
+		uint32_t log = (uint32_t)ctx->log_size;
 
-		if (dumpdisk_capacity(psize, (uint32_t)log))
-			check_fit(ctx, dumpdisk_capacity(psize, (uint32_t)log));
-		wipe(fd, pstart, psize, path);
-		if (dumpdisk_format(fd, pstart, psize, ctx->label, (uint32_t)log, uuid, err,
+		if (dumpdisk_capacity(p.psize, log))
+			check_fit(ctx, dumpdisk_capacity(p.psize, log));
+		if (prep_wipe(&p, p.pstart, p.psize, &e) < 0)
+			die(e.status, "%s", e.msg);
+		if (dumpdisk_format(p.fd, p.pstart, p.psize, ctx->label, log, uuid, err,
 				    sizeof(err)) < 0)
 			die(EXIT_DAMAGED, "%s: %s", path, err);
 		uuid_format(uuid, us);
-		if (partno)
+		if (p.partno)
 			printf("%s: dumpbox layout on partition %u (%.1f MiB at byte %" PRIu64 "), UUID %s\n",
-			       path, partno, mib(psize), pstart, us);
+			       path, p.partno, mib(p.psize), p.pstart, us);
 		else
-			printf("%s: dumpbox layout (%.1f MiB), UUID %s\n", path, mib(psize), us);
+			printf("%s: dumpbox layout (%.1f MiB), UUID %s\n", path, mib(p.psize), us);
 	}
-	xfsync(fd, path);
+	xfsync(p.fd, path);
 	/* Let the kernel see the new partition (loop devices need -P). */
-	if (new_table && isblk && ioctl(fd, BLKRRPART) < 0 && errno != EINVAL)
+	if (p.new_table && p.isblk && ioctl(p.fd, BLKRRPART) < 0 && errno != EINVAL)
 		warnmsg("warning: the kernel did not re-read the partition table of %s:", path);
-	xclose(fd, path);
+	xclose(p.fd, path);
 	return finish_stdout(EXIT_OK);
 }
 
@@ -610,8 +382,8 @@ static int cmd_info(struct diskprep *ctx)
 			printf("Format:          %s\n", dumpdisk_format_name(in->format));
 			printf("Dump size:       %" PRIu64 " (%.1f MiB)\n", in->dump_bytes, mib(in->dump_bytes));
 			printf("Kernel release:  %s\n", in->kernel_release[0] ? in->kernel_release : "unknown");
-			printf("Crash time:      %s\n", when(in->crash_time, t, sizeof(t)));
-			printf("Written:         %s\n", when(in->finish_time ? in->finish_time : in->begin_time,
+			printf("Crash time:      %s\n", utc_time(in->crash_time, t, sizeof(t)));
+			printf("Written:         %s\n", utc_time(in->finish_time ? in->finish_time : in->begin_time,
 							      t, sizeof(t)));
 			printf("Writer:          %s\n", in->writer[0] ? in->writer : "unknown");
 			if (in->flags & DUMPDISK_F_DATA_CRC)
@@ -704,19 +476,6 @@ static int cmd_check(struct diskprep *ctx)
 
 /* ---- extract ------------------------------------------------------------ */
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-	static const uint8_t zero[4096];
-
-	for (size_t i = 0; i < n; i += sizeof(zero)) {
-		size_t k = n - i < sizeof(zero) ? n - i : sizeof(zero);
-
-		if (memcmp(p + i, zero, k) != 0)
-			return 0;
-	}
-	return 1;
-}
-
 static int cmd_extract(struct diskprep *ctx)
 {
 	struct dumpdisk d;
@@ -786,13 +545,13 @@ static int cmd_extract(struct diskprep *ctx)
 		for (size_t i = 0; i < n;) {
 			size_t k = n - i < 4096 ? n - i : 4096;
 
-			if (sparse && all_zero(buf + i, k)) {
+			if (sparse && buf_is_zero(buf + i, k)) {
 				i += k;
 				continue;
 			}
 			size_t j = i + k;
 
-			while (j < n && !(sparse && all_zero(buf + j, n - j < 4096 ? n - j : 4096)))
+			while (j < n && !(sparse && buf_is_zero(buf + j, n - j < 4096 ? n - j : 4096)))
 				j += n - j < 4096 ? n - j : 4096;
 			if (sparse ? pwrite_all(out, buf + i, j - i, pos + i) < 0
 				   : write_all(out, buf + i, j - i) < 0)

@@ -60,10 +60,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "dumpbox.h"
-#include "dumpdisk.h"
-#include "modload.h"
+#include "base/dumpbox.h"
+#include "disk/dumpdisk.h"
+#include "disk/dumpfind.h"
+#include "sys/cmdline.h"
+#include "sys/modload.h"
 
 #define SETTLE_DEFAULT	10
 #define SETTLE_MAX	600

@@ -70,13 +70,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "cpio.h"
-#include "dumpbox.h"
-#include "dumpdisk.h"
-#include "json.h"
-#include "kexec.h"
-#include "modload.h"
+#include "base/dumpbox.h"
+#include "base/json.h"
+#include "disk/dumpdisk.h"
+#include "disk/dumpfind.h"
+#include "sys/cmdline.h"
+#include "sys/cpio.h"
+#include "sys/kexec.h"
+#include "sys/modload.h"
 
 #define DEFAULT_INITRD "/boot/dumpbox-initramfs.cpio.gz"
 #define DEFAULT_ARGS "irqpoll nr_cpus=1 reset_devices"

@@ -42,8 +42,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpio.h"
-#include "dumpbox.h"
+#include "base/dumpbox.h"
+#include "sys/cpio.h"
 
 /* A spec bigger than this is not a spec. */
 #define SPEC_MAX (16u << 20)

@@ -59,12 +59,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "dumpbox.h"
-#include "dumpjob.h"
-#include "printk.h"
-#include "s390.h"
-#include "vmcore.h"
+#include "base/dumpbox.h"
+#include "core/elflayout.h"
+#include "core/printk.h"
+#include "core/vmcore.h"
+#include "job/dumpjob.h"
+#include "sys/cmdline.h"
+#include "sys/s390.h"
 
 /* Other applets the menu runs in a child process (so that their exit()
  * cannot end the menu). Weak: a build without them still links. */
@@ -204,7 +205,7 @@ static void look(struct rescue *r)
 		return;
 	if (vmcore_open(&vc, &w) == 0) {
 		r->have_vmcore = 1;
-		r->size = vc.expected_size;
+		r->size = vmcore_elf_size(&vc);
 		if (vmcoreinfo_get(&vc, "OSRELEASE", r->release, sizeof(r->release)) < 0)
 			snprintf(r->release, sizeof(r->release), "unknown");
 		if (vmcoreinfo_get(&vc, "CRASHTIME", val, sizeof(val)) == 0) {

@@ -120,17 +120,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "dumpbox.h"
-#include "dumptarget.h"
-#include "flatread.h"
-#include "inspect.h"
-#include "json.h"
-#include "kdump.h"
-#include "notes.h"
-#include "pagefilter.h"
-#include "printk.h"
-#include "vmcore.h"
+#include "base/compress.h"
+#include "base/dumpbox.h"
+#include "base/json.h"
+#include "core/kdump.h"
+#include "core/notes.h"
+#include "core/printk.h"
+#include "core/vaddr.h"
+#include "core/vmcore.h"
+#include "job/inspect.h"
+#include "write/dumptarget.h"
+#include "write/flatread.h"
+#include "write/pagefilter.h"
+#include "write/pipeline.h"
 
 /* read: more than this is a typo, not a question about memory. */
 #define READ_MAX (1ull << 30)
@@ -748,95 +750,6 @@ static int cmd_dmesg(struct inspect *ctx)
 
 /* ---- pages ------------------------------------------------------------- */
 
-/* Pages read at once when looking for zero pages. */
-#define ZERO_RUN 256u
-
-struct pfn_span {
-	uint64_t start, end;
-};
-
-static int cmp_span(const void *a, const void *b)
-{
-	const struct pfn_span *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* The pfns the PT_LOADs hold, sorted and merged (a partial page counts). */
-static size_t dump_spans(const struct vmcore *vc, uint64_t page_size, struct pfn_span **out)
-{
-	struct pfn_span *s = xcalloc(vc->nloads ? vc->nloads : 1, sizeof(*s));
-	size_t n = 0, m = 0;
-
-	for (size_t i = 0; i < vc->nloads; i++) {
-		const struct vmcore_segment *l = &vc->loads[i];
-		uint64_t last = l->paddr + l->memsz - 1;
-
-		if (!l->memsz)
-			continue;
-		if (last < l->paddr)
-			last = UINT64_MAX;
-		s[n].start = l->paddr / page_size;
-		s[n++].end = last / page_size + 1;
-	}
-	qsort(s, n, sizeof(*s), cmp_span);
-	for (size_t i = 0; i < n; i++) {
-		if (m && s[i].start <= s[m - 1].end) {
-			if (s[i].end > s[m - 1].end)
-				s[m - 1].end = s[i].end;
-		} else {
-			s[m++] = s[i];
-		}
-	}
-	*out = s;
-	return m;
-}
-
-static int all_zero(const unsigned char *p, size_t len)
-{
-	return p[0] == 0 && memcmp(p, p + 1, len - 1) == 0;
-}
-
-/* Zero pages among those the filter keeps, read ZERO_RUN at a time (a
- * page that cannot be read is not a zero page). */
-static uint64_t count_zero(const struct vmcore *vc, const struct pagefilter *pf,
-			   const struct pfn_span *s, size_t n)
-{
-	uint64_t ps = pf->page_size, zero = 0;
-	unsigned char *buf = xmalloc((size_t)(ZERO_RUN * ps));
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t pfn = s[i].start;
-
-		while (pfn < s[i].end) {
-			uint64_t run = 0;
-
-			if (pagefilter_excluded(pf, pfn)) {
-				pfn++;
-				continue;
-			}
-			while (run < ZERO_RUN && pfn + run < s[i].end &&
-			       !pagefilter_excluded(pf, pfn + run))
-				run++;
-			if (pfn <= UINT64_MAX / ps - run &&
-			    vmcore_read_phys(vc, pfn * ps, buf, (size_t)(run * ps)) == 0) {
-				for (uint64_t k = 0; k < run; k++)
-					zero += all_zero(buf + k * ps, (size_t)ps);
-			} else {
-				/* One by one: a page at a segment's edge or
-				 * cut off by a truncated file fails alone. */
-				for (uint64_t k = 0; k < run; k++)
-					if (pfn + k <= UINT64_MAX / ps &&
-					    vmcore_read_phys(vc, (pfn + k) * ps, buf, (size_t)ps) == 0)
-						zero += all_zero(buf, (size_t)ps);
-			}
-			pfn += run;
-		}
-	}
-	free(buf);
-	return zero;
-}
-
 static int cmd_pages(struct inspect *ctx)
 {
 	static const struct {
@@ -852,26 +765,17 @@ static int cmd_pages(struct inspect *ctx)
 		{ "hwpoison", "hwpoison", 0, offsetof(struct pagefilter, pages_hwpoison) },
 		{ "offline", "offline", 0, offsetof(struct pagefilter, pages_offline) },
 	};
-	const struct vmcore *vc = &ctx->vc;
-	struct pagefilter pf;
-	struct pfn_span *spans;
-	size_t nspans;
-	uint64_t total = 0, excluded = 0, zero = 0;
+	struct inspect_pages ip;
+	struct pagefilter *pf = &ip.pf;
+	uint64_t total, excluded, zero;
 	int rc, zero_applied;
 
 	open_core(ctx);
-	rc = pagefilter_build(vc, ctx->level, &pf);
-	if (pf.warning[0])
-		warnmsg("%s: %s", ctx->path, pf.warning);
-	nspans = dump_spans(vc, pf.page_size, &spans);
-	for (size_t i = 0; i < nspans; i++)
-		total += spans[i].end - spans[i].start;
-	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
-		excluded += *(const uint64_t *)((const char *)&pf + classes[i].off);
-	zero_applied = (pf.applied & DL_ZERO) != 0;
-	if (zero_applied)
-		zero = count_zero(vc, &pf, spans, nspans);
-	excluded += zero;
+	rc = inspect_pages(&ctx->vc, ctx->level, &ip);
+	if (pf->warning[0])
+		warnmsg("%s: %s", ctx->path, pf->warning);
+	total = ip.total, excluded = ip.excluded, zero = ip.zero;
+	zero_applied = (pf->applied & DL_ZERO) != 0;
 
 	if (ctx->json) {
 		struct json j;
@@ -879,9 +783,9 @@ static int cmd_pages(struct inspect *ctx)
 		json_init(&j, stdout);
 		json_object(&j, NULL);
 		json_str(&j, "file", ctx->path);
-		json_u64(&j, "level", pf.level);
-		json_u64(&j, "applied", pf.applied);
-		json_u64(&j, "page_size", pf.page_size);
+		json_u64(&j, "level", pf->level);
+		json_u64(&j, "applied", pf->applied);
+		json_u64(&j, "page_size", pf->page_size);
 		json_u64(&j, "total_pages", total);
 		json_object(&j, "excluded");
 		if (zero_applied)
@@ -889,22 +793,22 @@ static int cmd_pages(struct inspect *ctx)
 		else
 			json_null(&j, "zero");
 		for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
-			if (classes[i].bit ? !(pf.applied & classes[i].bit) : !pf.walked)
+			if (classes[i].bit ? !(pf->applied & classes[i].bit) : !pf->walked)
 				json_null(&j, classes[i].key);
 			else
 				json_u64(&j, classes[i].key,
-					 *(const uint64_t *)((const char *)&pf + classes[i].off));
+					 *(const uint64_t *)((const char *)pf + classes[i].off));
 		}
 		json_end(&j);
 		json_u64(&j, "excluded_pages", excluded);
 		json_u64(&j, "kept_pages", total - excluded);
-		json_u64(&j, "unreadable_struct_pages", pf.unreadable);
-		json_str(&j, "warning", pf.warning[0] ? pf.warning : NULL);
+		json_u64(&j, "unreadable_struct_pages", pf->unreadable);
+		json_str(&j, "warning", pf->warning[0] ? pf->warning : NULL);
 		json_finish(&j);
 	} else {
-		printf("Dump level:      %u\n", pf.level);
-		printf("Applied:         %u\n", pf.applied);
-		printf("Page size:       %" PRIu64 "\n", pf.page_size);
+		printf("Dump level:      %u\n", pf->level);
+		printf("Applied:         %u\n", pf->applied);
+		printf("Page size:       %" PRIu64 "\n", pf->page_size);
 		printf("Pages:           %" PRIu64 "\n", total);
 		printf("Excluded:        %" PRIu64 "\n", excluded);
 		if (zero_applied)
@@ -912,16 +816,15 @@ static int cmd_pages(struct inspect *ctx)
 		else
 			printf("  %-14s %s\n", "zero", "-");
 		for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
-			if (classes[i].bit ? !(pf.applied & classes[i].bit) : !pf.walked)
+			if (classes[i].bit ? !(pf->applied & classes[i].bit) : !pf->walked)
 				printf("  %-14s -\n", classes[i].name);
 			else
 				printf("  %-14s %" PRIu64 "\n", classes[i].name,
-				       *(const uint64_t *)((const char *)&pf + classes[i].off));
+				       *(const uint64_t *)((const char *)pf + classes[i].off));
 		}
 		printf("Kept:            %" PRIu64 "\n", total - excluded);
 	}
-	free(spans);
-	pagefilter_free(&pf);
+	pagefilter_free(pf);
 	return rc < 0 ? EXIT_DAMAGED : EXIT_OK;
 }
 
@@ -958,44 +861,6 @@ static int cmd_vtop(struct inspect *ctx)
 
 /* ---- convert ----------------------------------------------------------- */
 
-/* A target over an unnamed file: a reassembled stream to convert. */
-static int fd_begin(struct dump_target *t, uint64_t size)
-{
-	(void)t, (void)size;
-	return 0;
-}
-
-static int fd_write(struct dump_target *t, const void *buf, size_t len, uint64_t off)
-{
-	return pwrite_all(*(int *)t->priv, buf, len, off);
-}
-
-static int fd_zero(struct dump_target *t, size_t len, uint64_t off)
-{
-	(void)t, (void)len, (void)off;
-	return 0;	/* a hole: finish sets the size */
-}
-
-static int fd_sync(struct dump_target *t)
-{
-	(void)t;
-	return 0;	/* scratch: nobody reads it after a crash */
-}
-
-static int fd_finish(struct dump_target *t, int complete, const struct dump_target *info)
-{
-	(void)complete;
-	return ftruncate(*(int *)t->priv, (off_t)info->size);
-}
-
-static const struct dump_target_ops fd_ops = {
-	.begin = fd_begin,
-	.write = fd_write,
-	.zero = fd_zero,
-	.sync = fd_sync,
-	.finish = fd_finish,
-};
-
 /* An unnamed scratch file beside OUT (same file system, and not /tmp,
  * which may be small or in memory). */
 static int scratch_file(const char *out, struct dump_target *t, int *fd)
@@ -1013,10 +878,7 @@ static int scratch_file(const char *out, struct dump_target *t, int *fd)
 	if (*fd < 0)
 		die(EXIT_DAMAGED, "cannot create a scratch file in %s:", dir);
 	free(copy);
-	memset(t, 0, sizeof(*t));
-	t->ops = &fd_ops;
-	t->priv = fd;
-	t->name = "the scratch file";
+	dump_target_fd(t, fd, "the scratch file");
 	return *fd;
 }
 
@@ -1054,12 +916,14 @@ static int cmd_convert(struct inspect *ctx)
 	struct pagefilter pf;
 	enum codec codec;
 	struct stat st;
+	char why[128];
 
 	if (ctx->compress && ctx->format == DUMP_FORMAT_ELF)
 		usage_error("--compress is for kdump output, not --format elf");
 	if (ctx->threads_set && ctx->format == DUMP_FORMAT_ELF)
 		usage_error("--threads is for kdump output, not --format elf");
-	codec = codec_from_option(ctx->compress);
+	if (codec_from_option(ctx->compress, &codec, why, sizeof(why)) < 0)
+		usage_error("%s", why);
 	if (strcmp(out, "-") == 0)
 		usage_error("convert writes a file, not standard output");
 	if (lstat(out, &st) == 0)

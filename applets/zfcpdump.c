@@ -75,12 +75,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "compress.h"
-#include "dump.h"
-#include "dumpbox.h"
-#include "dumpjob.h"
-#include "pagefilter.h"
+#include "base/compress.h"
+#include "base/dumpbox.h"
+#include "job/dumpjob.h"
+#include "sys/cmdline.h"
+#include "write/dump.h"
+#include "write/pagefilter.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -139,7 +139,8 @@ int zfcpdump_main(int argc, char **argv)
 	};
 	struct dumpjob z;
 	const char *proc_root = "/proc";
-	char cmdline[4096], path[4200], val[16];
+	char cmdline[4096], path[4200], val[16], why[128];
+	enum codec codec;
 	const char *compress = NULL;
 	uint64_t n;
 	int c, rc;
@@ -190,7 +191,9 @@ int zfcpdump_main(int argc, char **argv)
 		usage_error("--source, --target and --output take a name, not ''");
 	if (compress && z.format != DUMP_FORMAT_KDUMP)
 		usage_error("--compress needs --format kdump");
-	z.codec = codec_from_option(compress);
+	if (codec_from_option(compress, &codec, why, sizeof(why)) < 0)
+		usage_error("%s", why);
+	z.codec = codec;
 
 	snprintf(path, sizeof(path), "%s/cmdline", proc_root);
 	cmdline_read(path, cmdline, sizeof(cmdline));

@@ -46,9 +46,16 @@ class Elf:
 def elf_pages(ours, ref):
     a, b = Elf(ours), Elf(ref)
     pages = bad = 0
+    seen = set()
     for p, off, size in a.segs:
         for x in range(0, size, PAGE):
             n = min(PAGE, size - x)
+            # The kernel image's second mapping (its own PT_LOAD, at the
+            # kernel's virtual address, as /proc/vmcore has it) covers
+            # physical pages another PT_LOAD holds: count each page once.
+            if (p + x, n) in seen:
+                continue
+            seen.add((p + x, n))
             mine, theirs = a.read(p + x, n), b.read(p + x, n)
             pages += 1
             if mine != theirs:

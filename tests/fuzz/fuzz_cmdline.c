@@ -1,5 +1,5 @@
 /* libFuzzer target: the kernel command line, as /init, rescue, zfcpdump
- * and kdump-load read it (lib/cmdline.c), and what lib/modload.c makes of
+ * and kdump-load read it (lib/sys/cmdline.c), and what lib/sys/modload.c makes of
  * it: the module parameters passed to finit_module, and the module load
  * list. The first input byte picks the size of the caller's buffer (small
  * sizes find off-by-ones at the edge), the rest is the line.
@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "modload.h"
+#include "sys/cmdline.h"
+#include "sys/modload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -24,7 +24,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "compress.h"
+#include "base/compress.h"
 
 #define MAXLEN (64 * 1024)
 #define PAGE 4096

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpio.h"
-#include "dumpbox.h"
+#include "base/dumpbox.h"
+#include "sys/cpio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

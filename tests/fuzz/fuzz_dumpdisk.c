@@ -12,9 +12,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dumpbox.h"
-#include "dumpdisk.h"
-#include "zipl.h"
+#include "base/dumpbox.h"
+#include "disk/dumpdisk.h"
+#include "disk/zipl.h"
 
 #define IMAGE (4u << 20)
 

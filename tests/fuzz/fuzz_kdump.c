@@ -12,15 +12,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dumpbox.h"
-#include "elfwrite.h"
-#include "flatread.h"
-#include "inspect.h"
-#include "kdump.h"
-#include "notes.h"
-#include "printk.h"
-#include "vmcore.h"
-#include "window.h"
+#include "base/dumpbox.h"
+#include "base/window.h"
+#include "core/kdump.h"
+#include "core/notes.h"
+#include "core/printk.h"
+#include "core/vaddr.h"
+#include "core/vmcore.h"
+#include "job/inspect.h"
+#include "write/elfwrite.h"
+#include "write/flatread.h"
 
 /* What a fuzzed stream may make us write: far above the seeds. */
 #define MAX_OUT (4u << 20)

@@ -16,10 +16,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dumpbox.h"
-#include "pagefilter.h"
-#include "vmcore.h"
-#include "window.h"
+#include "base/dumpbox.h"
+#include "base/window.h"
+#include "core/vaddr.h"
+#include "core/vmcore.h"
+#include "write/pagefilter.h"
 
 #define DIRECT_MAP	0xffff888000000000ull
 #define HDR		0x1000u		/* ELF header, program headers, the note */

@@ -17,10 +17,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dumpbox.h"
-#include "printk.h"
-#include "vmcore.h"
-#include "window.h"
+#include "base/dumpbox.h"
+#include "base/window.h"
+#include "core/printk.h"
+#include "core/vmcore.h"
 
 struct sink {
 	struct printk_writer w;

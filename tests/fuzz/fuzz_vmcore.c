@@ -7,11 +7,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dumpbox.h"
-#include "inspect.h"
-#include "notes.h"
-#include "vmcore.h"
-#include "window.h"
+#include "base/dumpbox.h"
+#include "base/window.h"
+#include "core/notes.h"
+#include "core/vaddr.h"
+#include "core/vmcore.h"
+#include "job/inspect.h"
 
 static void ignore(void *arg, enum inspect_severity sev, const char *where,
 		   uint64_t offset, const char *msg)

@@ -1,0 +1,485 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/compress.h"
+#include "base/dumpbox.h"
+#include "base/json.h"
+#include "core/elflayout.h"
+#include "core/printk.h"
+#include "disk/dumpfind.h"
+#include "job/dumpjob.h"
+#include "write/dump.h"
+#include "write/dumptarget.h"
+#include "write/kdumpwrite.h"
+#include "write/pagefilter.h"
+#include "write/pipeline.h"
+
+void dumpjob_init(struct dumpjob *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->source = "/proc/vmcore";
+	j->progress_secs = 5;
+	j->reipl = 1;
+	j->roots.sysfs = "/sys";
+	j->roots.debugfs = "/sys/kernel/debug";
+	j->dev_root = "/dev";
+	j->win.fd = -1;
+}
+
+
+static void debug_log(const char *what)
+{
+	fprintf(stderr, "%s: %s\n", applet_name, what);
+}
+
+/* The final word, on the console, as the reference tool prints it. */
+static int dump_failed(int status, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static int dump_failed(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("Dump failed: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+void dumpjob_s390_prepare(struct dumpjob *j)
+{
+	char type[64];
+
+	j->prepared = 1;
+	if (s390_ipl_type(&j->roots, type, sizeof(type)) < 0 || strcmp(type, "fcp_dump") != 0)
+		return;
+	j->fcp_dump = 1;
+	struct s390_ipl_fcp ipl;
+
+	if (s390_read_ipl_fcp(&j->roots, &ipl) == 0 &&
+	    s390_zfcp_online(&j->roots, &ipl, j->debug ? debug_log : NULL) == 0 && j->debug)
+		fprintf(stderr, "%s: IPL device %s wwpn %s lun %s is online\n",
+			applet_name, ipl.device, ipl.wwpn, ipl.lun);
+	/* Failing here is not the end: the disk may be online already, and
+	 * the lookup below says clearly if it is not. */
+}
+
+static int hsa_release(void *arg)
+{
+	struct dumpjob *j = arg;
+
+	if (j->debug)
+		debug_log("releasing the HSA (echo 0 > zcore/hsa)");
+	return s390_hsa_release(&j->roots);
+}
+
+/* The kernel log, formatted as makedumpfile prints it, into a growing
+ * buffer capped at max bytes (the newest part is what matters: keep the
+ * tail). */
+
+static int open_disk(struct dumpjob *j)
+{
+	struct dumpdisk_found found;
+	char err[256];
+	const char *path = j->target;
+	int rc;
+
+	/* UUID=, LABEL= or nothing: look through the machine's disks. A
+	 * path is opened as given. */
+	if (!path || strncmp(path, "UUID=", 5) == 0 || strncmp(path, "LABEL=", 6) == 0) {
+		rc = dumpdisk_lookup(path, j->roots.sysfs, j->dev_root, &found, err, sizeof(err));
+		if (rc)
+			return dump_failed(rc == EXIT_USAGE ? EXIT_USAGE : EXIT_NOT_OURS,
+					   "%s", err);
+		path = found.dev;
+	}
+	rc = dumpdisk_open(&j->disk, path, j->dry_run ? DUMPDISK_RDONLY : DUMPDISK_RDWR);
+	if (rc) {
+		dumpdisk_close(&j->disk);
+		return dump_failed(rc, "%s: %s", path, j->disk.err);
+	}
+	j->have_disk = 1;
+	/* zgetdump and the zipl tools read an ELF dump there, nothing else. */
+	if (j->format == DUMP_FORMAT_KDUMP && j->disk.layout == DUMPDISK_ZIPL)
+		return dump_failed(EXIT_USAGE, "%s: a zipl dump disk holds ELF dumps only (zgetdump "
+				   "reads nothing else): use --format elf, or a dumpbox-layout disk",
+				   path);
+	if (!j->force && !j->dry_run && dumpdisk_may_overwrite(&j->disk) < 0)
+		return dump_failed(EXIT_DAMAGED, "%s: %s (--force overwrites it)", path, j->disk.err);
+	snprintf(j->file, sizeof(j->file), "%s", path);
+	return EXIT_OK;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static int make_dump_dir(struct dumpjob *j)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char stamp[32];
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "dump-%Y%m%d-%H%M%S", &tm);
+	if (snprintf(j->dir, sizeof(j->dir), "%s/%s", j->output, stamp) >= (int)sizeof(j->dir))
+		return dump_failed(EXIT_USAGE, "%s: path too long", j->output);
+	if (!j->dry_run && mkdir(j->dir, 0700) < 0)
+		return dump_failed(EXIT_DAMAGED, "cannot create %s: %s", j->dir, strerror(errno));
+	if (snprintf(j->file, sizeof(j->file), "%s/vmcore", j->dir) >= (int)sizeof(j->file))
+		return dump_failed(EXIT_USAGE, "%s: path too long", j->output);
+	return EXIT_OK;
+}
+
+static int write_dmesg_file(struct dumpjob *j)
+{
+	char path[4200];
+	char err[256];
+	size_t len;
+	char *log = printk_log_text(&j->vc, SIZE_MAX, &len, err, sizeof(err));
+	int fd, rc = 0;
+
+	if (err[0])
+		warnmsg("the kernel log of the dump is not readable: %s", err);
+	if (!log)
+		return 0;
+	snprintf(path, sizeof(path), "%s/dmesg.txt", j->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, log, len) < 0 || fsync(fd) < 0) {
+		warnmsg("writing %s failed:", path);
+		rc = -1;
+	}
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
+	free(log);
+	return rc;
+}
+
+static void write_info_json(struct dumpjob *j, const struct dump_target *t, int status)
+{
+	char path[4200], val[128];
+	FILE *f;
+	struct json js;
+
+	snprintf(path, sizeof(path), "%s/info.json", j->dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		warnmsg("cannot create %s:", path);
+		return;
+	}
+	json_init(&js, f);
+	json_object(&js, NULL);
+	json_str(&js, "source", j->source);
+	json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore" : "vmcore.incomplete");
+	json_str(&js, "arch", vmcore_arch(&j->vc));
+	json_str(&js, "format", j->format == DUMP_FORMAT_KDUMP ? "kdump" : "elf");
+	json_str(&js, "kernel_release",
+		 vmcoreinfo_get(&j->vc, "OSRELEASE", val, sizeof(val)) == 0 ? val : NULL);
+	json_str(&js, "crash_time",
+		 vmcoreinfo_get(&j->vc, "CRASHTIME", val, sizeof(val)) == 0 ? val : NULL);
+	json_bool(&js, "complete", status == EXIT_OK || status == EXIT_DAMAGED);
+	json_u64(&js, "size", t->size);
+	json_u64(&js, "written", t->written);
+	json_u64(&js, "zero_bytes", t->zero_bytes);
+	json_array(&js, "unreadable");
+	for (size_t i = 0; i < t->nbad; i++) {
+		json_object(&js, NULL);
+		json_u64(&js, "offset", t->bad[i].offset);
+		json_u64(&js, "length", t->bad[i].len);
+		json_end(&js);
+	}
+	json_end(&js);
+	json_str(&js, "reason", t->reason[0] ? t->reason : NULL);
+	json_str(&js, "writer", "dumpbox " DUMPBOX_VERSION);
+	json_finish(&js);
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
+		warnmsg("writing %s failed:", path);
+	if (fclose(f) != 0)
+		warnmsg("closing %s failed:", path);
+}
+
+/* ---- the dump ----------------------------------------------------------- */
+
+static int open_target(struct dumpjob *j, struct dump_target *t)
+{
+	struct stat st;
+	int rc;
+
+	if (j->output && strcmp(j->output, "-") == 0) {
+		if (isatty(STDOUT_FILENO))
+			return dump_failed(EXIT_USAGE, "refusing to write a dump to a terminal");
+		dump_target_flat(t, STDOUT_FILENO, "standard output");
+		snprintf(j->file, sizeof(j->file), "standard output (flattened)");
+		return EXIT_OK;
+	}
+	if (j->output) {
+		if (stat(j->output, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = make_dump_dir(j);
+			if (rc)
+				return rc;
+		} else {
+			snprintf(j->file, sizeof(j->file), "%s", j->output);
+		}
+		if (access(j->file, F_OK) == 0)
+			return dump_failed(EXIT_USAGE, "%s exists: a dump never replaces a file", j->file);
+		if (j->dry_run)
+			return EXIT_OK;
+		if (dump_target_file(t, j->file) < 0)
+			return dump_failed(errno == EEXIST ? EXIT_USAGE : EXIT_DAMAGED,
+					   "cannot create %s.incomplete: %s", j->file, strerror(errno));
+		return EXIT_OK;
+	}
+	rc = open_disk(j);
+	if (rc)
+		return rc;
+	j->dt.disk = &j->disk;
+	j->dt.vc = &j->vc;
+	j->dt.format = j->format;
+	disk_target_init(t, &j->dt, j->file);
+	return EXIT_OK;
+}
+
+static void fill_plan(struct dumpjob *j, struct dumpjob_plan *p)
+{
+	struct dump_opts o = { .format = j->format };
+
+	memset(p, 0, sizeof(*p));
+	/* kdump: before the pages are filtered and compressed, only an
+	 * upper bound is known. */
+	p->size = j->format == DUMP_FORMAT_KDUMP ? dump_kdump_size_bound(&j->vc, &o)
+						 : vmcore_elf_size(&j->vc);
+	snprintf(p->target, sizeof(p->target), "%s", j->file);
+	p->fits = 1;
+	if (j->have_disk) {
+		p->capacity = j->disk.info.capacity;
+		p->fits = p->size <= p->capacity;
+	}
+}
+
+static int dry_run(struct dumpjob *j)
+{
+	struct dumpjob_plan p;
+
+	fill_plan(j, &p);
+	if (j->format == DUMP_FORMAT_KDUMP) {
+		printf("Would dump %s (at most %" PRIu64 " MiB, %s) to %s as kdump-compressed %s, "
+		       "dump level %u\n", j->source, p.size >> 20, vmcore_arch(&j->vc), p.target,
+		       codec_name((enum codec)j->codec), j->dump_level);
+		if (j->have_disk)
+			printf("Dump area: %" PRIu64 " MiB, %s; the dump %s\n", p.capacity >> 20,
+			       dumpdisk_state_name(j->disk.info.state),
+			       p.fits ? "fits" : "may not fit: its compressed size is known "
+			       "only when it is written");
+		return EXIT_OK;
+	}
+	printf("Would dump %s (%" PRIu64 " MiB, %s) to %s\n", j->source, p.size >> 20,
+	       vmcore_arch(&j->vc), p.target);
+	if (j->have_disk) {
+		printf("Dump area: %" PRIu64 " MiB, %s; the dump %s\n", p.capacity >> 20,
+		       dumpdisk_state_name(j->disk.info.state),
+		       p.fits ? "fits" : "does NOT fit");
+		return p.fits ? EXIT_OK : EXIT_INCOMPLETE;
+	}
+	return EXIT_OK;
+}
+
+/* Open the source and the target as a dry run would. */
+static int open_both(struct dumpjob *j, struct dump_target *t)
+{
+	int rc;
+
+	if (window_open(&j->win, j->source) < 0)
+		return dump_failed(errno == ENOENT ? EXIT_NOT_OURS : EXIT_DAMAGED,
+				   "%s: %s%s", j->source, strerror(errno),
+				   errno == ENOENT && strcmp(j->source, "/proc/vmcore") == 0
+				   ? " (this is not a dump kernel)" : "");
+	rc = vmcore_open(&j->vc, &j->win);
+	if (rc)
+		return dump_failed(rc, "%s: %s", j->source, j->vc.err);
+	return open_target(j, t);
+}
+
+static void close_all(struct dumpjob *j)
+{
+	if (j->have_disk)
+		dumpdisk_close(&j->disk);
+	j->have_disk = 0;
+	vmcore_close(&j->vc);
+	if (j->win.fd >= 0)
+		window_close(&j->win);
+}
+
+int dumpjob_plan(struct dumpjob *j, struct dumpjob_plan *p)
+{
+	struct dump_target t = { 0 };
+	int saved = j->dry_run, rc;
+
+	j->dry_run = 1;
+	rc = open_both(j, &t);
+	if (rc == EXIT_OK) {
+		fill_plan(j, p);
+		if (!p->fits && j->format != DUMP_FORMAT_KDUMP)
+			rc = EXIT_INCOMPLETE;
+	}
+	j->dry_run = saved;
+	close_all(j);
+	return rc;
+}
+
+static int target_full(const struct dump_target *t)
+{
+	return t->error == ENOSPC || t->error == EFBIG || t->error == EDQUOT;
+}
+
+/* The same target again, empty, for a dump at the next fallback level.
+ * 0, or -1 when it cannot be (a stream cannot be rewound). */
+static int retry_target(struct dumpjob *j, struct dump_target *t)
+{
+	char tmp[4200];
+
+	if (disk_target_is(t)) {
+		disk_target_rewind(&j->dt);
+		return 0;
+	}
+	if (j->output && strcmp(j->output, "-") == 0) {
+		warnmsg("a stream cannot be rewound: no dump at the next fallback level");
+		return -1;
+	}
+	dump_target_free(t);
+	snprintf(tmp, sizeof(tmp), "%s.incomplete", j->file);
+	if (unlink(tmp) < 0 || dump_target_file(t, j->file) < 0) {
+		warnmsg("cannot start %s again:", tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Dump at j->dump_level, then at each fallback level while the target
+ * is too small. */
+static int dump_levels(struct dumpjob *j, struct dump_target *t, struct dump_opts *o)
+{
+	char warned[sizeof(((struct pagefilter *)0)->warning)] = "";
+	unsigned level = j->dump_level;
+	size_t next = 0;
+	int rc;
+
+	for (;;) {
+		struct pagefilter pf;
+		int filtered = !!(level & ~DL_ZERO);
+
+		o->dump_level = level;
+		o->filter = NULL;
+		if (filtered) {
+			/* Never fatal: what it cannot classify is dumped. */
+			pagefilter_build(&j->vc, level, &pf);
+			if (pf.warning[0] && strcmp(pf.warning, warned) != 0) {
+				warnmsg("page filter: %s", pf.warning);
+				snprintf(warned, sizeof(warned), "%s", pf.warning);
+			}
+			o->filter = &pf;
+		}
+		rc = dump_vmcore(&j->vc, t, o);
+		o->filter = NULL;
+		if (filtered)
+			pagefilter_free(&pf);
+		if (rc != EXIT_INCOMPLETE || !target_full(t) || next >= j->nfallback)
+			return rc;
+		fprintf(stderr, "%s: %s is full at dump level %u (%s): dumping again at level %u\n",
+			applet_name, j->file, level, t->reason, j->fallback[next]);
+		if (retry_target(j, t) < 0)
+			return rc;
+		level = j->fallback[next++];
+	}
+}
+
+/* The console is often all that is kept of a dump kernel's run: the
+ * holes go there one by one, as offsets in the dump file. */
+static void report_bad(const struct dump_target *t)
+{
+	size_t i, show = t->nbad < 32 ? t->nbad : 32;
+
+	fprintf(stderr, "Dump successful, but %s\n", t->reason);
+	for (i = 0; i < show; i++)
+		fprintf(stderr, "  unreadable: dump offset %" PRIu64 ", %" PRIu64 " bytes (zeros)\n",
+			t->bad[i].offset, t->bad[i].len);
+	if (i < t->nbad)
+		fprintf(stderr, "  ... and %zu more ranges\n", t->nbad - i);
+}
+
+int dumpjob_run(struct dumpjob *j)
+{
+	struct dump_target t = { 0 };
+	struct dump_opts o = { 0 };
+	uint64_t hsa = 0;
+	int rc;
+
+	if (!j->prepared)
+		dumpjob_s390_prepare(j);
+	j->started = monotonic_seconds();
+	rc = open_both(j, &t);
+	if (rc)
+		return rc;
+	if (j->dry_run)
+		return dry_run(j);
+
+	if (s390_hsa_size(&j->roots, &hsa) < 0)
+		warnmsg("cannot read the HSA size (%s/zcore/hsa):", j->roots.debugfs);
+	if (hsa && j->debug)
+		fprintf(stderr, "%s: HSA size 0x%" PRIx64 ": copying the memory below it first\n",
+			applet_name, hsa);
+	o.hsa_size = hsa;
+	o.release_hsa = hsa_release;
+	o.hsa_arg = j;
+	o.progress = j->quiet ? NULL : stderr;
+	o.progress_secs = j->progress_secs;
+	o.stop = j->stop;
+	o.format = j->format;
+	o.codec = j->codec;
+	o.threads = j->threads;
+	if (j->dir[0] && write_dmesg_file(j) < 0)
+		warnmsg("the kernel log was not saved (the dump goes on)");
+
+	if (!j->quiet && j->format == DUMP_FORMAT_KDUMP)
+		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s, kdump-compressed %s, "
+			"dump level %u\n", j->source, vmcore_elf_size(&j->vc) >> 20, j->file,
+			codec_name((enum codec)j->codec), j->dump_level);
+	else if (!j->quiet)
+		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s\n", j->source,
+			vmcore_elf_size(&j->vc) >> 20, j->file);
+	rc = dump_levels(j, &t, &o);
+	if (j->dir[0])
+		write_info_json(j, &t, rc);
+	if (rc == EXIT_OK)
+		fprintf(stderr, "Dump successful (%" PRIu64 " MiB in %.1f s)\n",
+			t.size >> 20, monotonic_seconds() - j->started);
+	else if (rc == EXIT_DAMAGED && !t.error && t.nbad)
+		report_bad(&t);
+	else
+		dump_failed(rc, "%s", t.reason[0] ? t.reason : "unknown error");
+	if (!disk_target_is(&t))
+		dump_target_free(&t);
+	else
+		free(t.bad);
+	return rc;
+}
+
+
+void dumpjob_finish(struct dumpjob *j)
+{
+	close_all(j);
+	if (j->fcp_dump && j->reipl && !j->dry_run) {
+		fflush(NULL);
+		if (s390_reipl(&j->roots) < 0)
+			warnmsg("re-IPL failed:");
+	}
+}

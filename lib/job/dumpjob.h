@@ -1,0 +1,81 @@
+/* One dump, start to end: what the zfcpdump applet and the rescue menu
+ * both run (the menu calls this, it does not run the applet). Prepares the
+ * s390 IPL device, opens the source and the target (a dump disk found by
+ * name, UUID or label, a file, a directory, a stream), saves the kernel
+ * log first, copies (lib/write/dump.h), and says "Dump successful" or "Dump
+ * failed: REASON" on stderr as the reference tool does. */
+#ifndef DUMPBOX_DUMPJOB_H
+#define DUMPBOX_DUMPJOB_H
+
+#include <signal.h>
+
+#include "base/window.h"
+#include "core/vmcore.h"
+#include "disk/disktarget.h"
+#include "disk/dumpdisk.h"
+#include "sys/s390.h"
+#include "write/dumptarget.h"
+
+struct dumpjob {
+	/* What to do: set by the caller after dumpjob_init(). */
+	const char *source;
+	const char *target;	/* --target, or NULL */
+	const char *output;	/* --output, or NULL */
+	int force, dry_run, quiet, reipl;
+	unsigned progress_secs;
+	int debug;		/* dump_debug=N */
+	struct s390_roots roots;
+	const char *dev_root;
+	volatile sig_atomic_t *stop;	/* set by a signal: stop, INCOMPLETE */
+	/* The output (lib/write/dump.h): ELF by default; kdump-compressed with
+	 * codec on threads workers (0: online CPUs). dump_level excludes
+	 * pages (pagefilter.h DL_*); when the target is full at that level,
+	 * the dump is taken again at each level of fallback in turn. */
+	int format;			/* enum dump_format */
+	int codec;			/* enum codec */
+	unsigned dump_level;
+	unsigned threads;
+	unsigned fallback[8];
+	size_t nfallback;
+	/* State. */
+	int fcp_dump;		/* IPLed by the machine to take a dump */
+	struct window win;
+	struct vmcore vc;
+	struct dumpdisk disk;
+	struct disk_target dt;		/* the dump disk as the target */
+	int have_disk;
+	char dir[4096];		/* --output DIR: the dump's own directory */
+	char file[4096];	/* the dump file's final name */
+	double started;
+	int prepared;		/* the s390 IPL device step has run */
+};
+
+/* Defaults: source /proc/vmcore, the only dump disk, progress every 5 s,
+ * re-IPL on s390, the kernel's sysfs/debugfs/dev paths. */
+void dumpjob_init(struct dumpjob *j);
+
+/* Bring the s390 IPL zfcp device online when the machine IPLed us to dump
+ * (ipl_type fcp_dump); a no-op elsewhere. dumpjob_run() calls it too. */
+void dumpjob_s390_prepare(struct dumpjob *j);
+
+/* Run the dump (or, with dry_run, say what it would do). Returns an exit
+ * status (dumpbox.h): 0 complete, 1 failed or unreadable pages, 2 no
+ * vmcore or no dump disk, 3 incomplete, 64 usage. */
+int dumpjob_run(struct dumpjob *j);
+
+/* What a dump would be, without writing: fills the fields and returns
+ * dumpjob_run()'s status for a dry run; messages go to stderr. */
+struct dumpjob_plan {
+	uint64_t size;			/* bytes of the dump */
+	char target[4096];		/* where it would go */
+	uint64_t capacity;		/* dump area, 0 when unknown (a file) */
+	int fits;
+};
+int dumpjob_plan(struct dumpjob *j, struct dumpjob_plan *p);
+
+/* Close everything; on a machine that IPLed us to dump, re-IPL it (as
+ * the reference tool does, after success and failure alike) unless
+ * j->reipl is 0. */
+void dumpjob_finish(struct dumpjob *j);
+
+#endif
