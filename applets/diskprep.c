@@ -83,13 +83,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/fs.h>
-#include <zlib.h>
 
 #include "base/dumpbox.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "disk/dumpdisk.h"
 #include "disk/dumpfind.h"
+#include "disk/extract.h"
 #include "disk/prep.h"
 #include "disk/ptable.h"
 #include "disk/zipl.h"
@@ -404,34 +404,23 @@ static int cmd_info(struct diskprep *ctx)
 static int verify_data(struct dumpdisk *d, int quiet)
 {
 	struct window w;
-	size_t bufsz = 1 << 20;
-	uint8_t *buf = xmalloc(bufsz);
-	uLong crc = crc32(0, NULL, 0);
+	struct extract_copy c = { .from = &w, .from_name = d->path, .to = -1 };
+	struct err e;
 
-	dumpdisk_window(d, &w);
-	for (uint64_t off = 0; off < d->info.dump_bytes;) {
-		size_t n = d->info.dump_bytes - off < bufsz ? (size_t)(d->info.dump_bytes - off) : bufsz;
-		ssize_t got = window_pread(&w, buf, n, off);
-
-		if (got != (ssize_t)n) {
-			free(buf);
-			if (!quiet)
-				printf("data: unreadable at byte %" PRIu64 "\n", off);
-			return EXIT_DAMAGED;
-		}
-		crc = crc32(crc, buf, (uInt)n);
-		off += n;
+	window_init(&w, d->fd, d->dump_base, d->info.dump_bytes, d->path);
+	if (extract_copy(&c, &e) < 0) {
+		if (!quiet)
+			printf("data: unreadable at byte %" PRIu64 "\n", c.unreadable_at);
+		return EXIT_DAMAGED;
 	}
-	free(buf);
-	if ((uint32_t)crc != d->info.data_crc) {
+	if (c.crc != d->info.data_crc) {
 		if (!quiet)
 			printf("data: checksum MISMATCH (crc32 %08x, superblock says %08x)\n",
-			       (uint32_t)crc, d->info.data_crc);
+			       c.crc, d->info.data_crc);
 		return EXIT_DAMAGED;
 	}
 	if (!quiet)
-		printf("data: ok (crc32 %08x over %" PRIu64 " bytes)\n", (uint32_t)crc,
-		       d->info.dump_bytes);
+		printf("data: ok (crc32 %08x over %" PRIu64 " bytes)\n", c.crc, d->info.dump_bytes);
 	return EXIT_OK;
 }
 
@@ -476,6 +465,24 @@ static int cmd_check(struct diskprep *ctx)
 
 /* ---- extract ------------------------------------------------------------ */
 
+/* A line every 2 s: how far the copy is. */
+struct progress {
+	time_t start, last;
+};
+
+static void progress(void *arg, uint64_t pos, uint64_t size)
+{
+	struct progress *p = arg;
+	double secs;
+
+	if (time(NULL) - p->last < 2)
+		return;
+	p->last = time(NULL);
+	secs = (double)(p->last - p->start);
+	fprintf(stderr, "%s: %.0f of %.0f MiB (%.0f%%), %.1f MiB/s\n", applet_name, mib(pos),
+		mib(size), 100.0 * (double)pos / (double)size, secs > 0 ? mib(pos) / secs : 0.0);
+}
+
 static int cmd_extract(struct diskprep *ctx)
 {
 	struct dumpdisk d;
@@ -484,11 +491,10 @@ static int cmd_extract(struct diskprep *ctx)
 	int to_stdout = strcmp(ctx->output, "-") == 0, out, sparse, rc;
 	int crc_known;
 	struct stat st;
-	size_t bufsz = 1 << 20;
-	uint8_t *buf;
-	uLong crc = crc32(0, NULL, 0);
-	uint64_t size, pos = 0;
-	time_t start = time(NULL), last = start;
+	struct extract_copy c;
+	struct progress pr = { .start = time(NULL) };
+	uint64_t size;
+	struct err e;
 
 	/* Read-write, to record the extraction; a read-only device or
 	 * image, or one another process writes (EBUSY: the dump there reads
@@ -531,49 +537,17 @@ static int cmd_extract(struct diskprep *ctx)
 			die(EXIT_DAMAGED, "cannot create %s:", tmp);
 	}
 	sparse = fstat(out, &st) == 0 && S_ISREG(st.st_mode);
-	buf = xmalloc(bufsz);
-	while (pos < size) {
-		size_t n = size - pos < bufsz ? (size_t)(size - pos) : bufsz;
-		ssize_t got = window_pread(&w, buf, n, pos);
-
-		if (got != (ssize_t)n)
-			die(EXIT_DAMAGED, "%s: read error at dump byte %" PRIu64 "%s%s", ctx->dev, pos,
-			    got < 0 ? ": " : "", got < 0 ? strerror(errno) : " (device too short)");
-		crc = crc32(crc, buf, (uInt)n);
-		/* Zero pages become holes: a 4 KiB granule, the page size of
-		 * both architectures, so holes line up with the dump's pages. */
-		for (size_t i = 0; i < n;) {
-			size_t k = n - i < 4096 ? n - i : 4096;
-
-			if (sparse && buf_is_zero(buf + i, k)) {
-				i += k;
-				continue;
-			}
-			size_t j = i + k;
-
-			while (j < n && !(sparse && buf_is_zero(buf + j, n - j < 4096 ? n - j : 4096)))
-				j += n - j < 4096 ? n - j : 4096;
-			if (sparse ? pwrite_all(out, buf + i, j - i, pos + i) < 0
-				   : write_all(out, buf + i, j - i) < 0)
-				die(EXIT_DAMAGED, "write to %s failed:", to_stdout ? "standard output" : tmp);
-			i = j;
-		}
-		pos += n;
-		if (!ctx->quiet && time(NULL) - last >= 2) {
-			double secs = (double)(time(NULL) - start);
-
-			last = time(NULL);
-			fprintf(stderr, "%s: %.0f of %.0f MiB (%.0f%%), %.1f MiB/s\n", applet_name,
-				mib(pos), mib(size), 100.0 * (double)pos / (double)size,
-				secs > 0 ? mib(pos) / secs : 0.0);
-		}
-	}
-	free(buf);
-	if (sparse && ftruncate(out, (off_t)size) < 0)
-		die(EXIT_DAMAGED, "cannot set the size of %s:", tmp);
-	if (crc_known && (uint32_t)crc != d.info.data_crc)
+	c = (struct extract_copy){
+		.from = &w, .from_name = ctx->dev, .to = out,
+		.to_name = to_stdout ? "standard output" : tmp, .sparse = sparse,
+		.progress = ctx->quiet ? NULL : progress, .arg = &pr,
+	};
+	pr.last = pr.start;
+	if (extract_copy(&c, &e) < 0)
+		die(e.status, "%s", e.msg);
+	if (crc_known && c.crc != d.info.data_crc)
 		die(EXIT_DAMAGED, "%s: checksum MISMATCH: the dump on disk is damaged (crc32 %08x, "
-		    "superblock says %08x); what was read is in %s", ctx->dev, (uint32_t)crc,
+		    "superblock says %08x); what was read is in %s", ctx->dev, c.crc,
 		    d.info.data_crc, to_stdout ? "the output" : tmp);
 	if (!to_stdout) {
 		xfsync(out, tmp);

@@ -386,11 +386,6 @@ static unsigned crash_report_start(char **line, unsigned n)
 	return panic;
 }
 
-static int emit_record(void *arg, const struct printk_record *rec)
-{
-	return printk_write(arg, rec) < 0 ? -1 : 0;
-}
-
 /* The log's lines, opened at the crash report. */
 static void show_lines(struct rescue *r, char *buf, size_t size)
 {
@@ -412,31 +407,22 @@ static void show_lines(struct rescue *r, char *buf, size_t size)
 
 static void show_log(struct rescue *r)
 {
-	char err[256], *buf = NULL;
-	size_t size = 0;
+	char err[256], *buf;
+	size_t size;
 	struct window w;
 	struct vmcore vc;
-	struct printk_writer count = { 0 }, out = { 0 };
 
 	if (window_open(&w, r->vmcore) < 0) {
 		printf("No crash dump, no crash log.\n");
 		return;
 	}
 	if (vmcore_open(&vc, &w) == 0) {
-		/* The last lines: count first, then skip the rest. */
-		if (printk_log(&vc, emit_record, &count, err, sizeof(err)) < 0) {
+		buf = printk_log_text(&vc, LOG_LINES, SIZE_MAX, &size, err, sizeof(err));
+		if (err[0])
 			printf("The crash log cannot be read: %s\n", err);
-		} else {
-			out.out = open_memstream(&buf, &size);
-			out.skip = count.lines > LOG_LINES ? count.lines - LOG_LINES : 0;
-			if (out.out) {
-				printk_log(&vc, emit_record, &out, err, sizeof(err));
-				/* Only a closed memstream has its buffer. */
-				if (fclose(out.out) == 0)
-					show_lines(r, buf, size);
-				free(buf);
-			}
-		}
+		else if (buf)
+			show_lines(r, buf, size);
+		free(buf);
 		vmcore_close(&vc);
 	}
 	window_close(&w);

@@ -122,12 +122,14 @@
 
 #include "base/compress.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "base/json.h"
 #include "core/kdump.h"
 #include "core/notes.h"
 #include "core/printk.h"
 #include "core/vaddr.h"
 #include "core/vmcore.h"
+#include "job/convert.h"
 #include "job/inspect.h"
 #include "write/dumptarget.h"
 #include "write/flatread.h"
@@ -244,95 +246,90 @@ static void kdump_info_text(const struct kdump *kd)
 	       " left out)\n", kd->pages_dumped, kd->pages_ram, kd->pages_ram - kd->pages_dumped);
 }
 
-static int cmd_info(struct inspect *ctx)
-{
-	const struct vmcore *vc = &ctx->vc;
+/* What info says, gathered once for both forms. */
+struct info {
+	const struct vmcore *vc;
 	const struct kdump *kd;
 	char release[128], pagesize[32], crashtime[32], date[40];
 	uint64_t missing, dumped;
 	int have_release, have_page, have_time, have_date, have_uts, rc;
 	struct inspect_uts uts;
-	const char *why = NULL;
+	const char *why;
+};
 
-	open_core(ctx);
-	kd = vc->kdump;
-	missing = vmcore_missing_bytes(vc);
-	/* A dump its writer marked INCOMPLETE is what it says; a file cut
-	 * short is damaged. */
-	rc = kd && kd->incomplete ? EXIT_INCOMPLETE : missing ? EXIT_DAMAGED : EXIT_OK;
-	dumped = inspect_dumped_bytes(vc);
-	have_release = vmcoreinfo_get(vc, "OSRELEASE", release, sizeof(release)) == 0;
-	have_page = vmcoreinfo_get(vc, "PAGESIZE", pagesize, sizeof(pagesize)) == 0;
-	have_time = vmcoreinfo_get(vc, "CRASHTIME", crashtime, sizeof(crashtime)) == 0;
-	have_date = have_time && crash_date(crashtime, date, sizeof(date), ctx->json) == 0;
-	have_uts = inspect_uts(vc, &uts, &why) == 0;
+static void info_json(const struct inspect *ctx, const struct info *in)
+{
+	const struct vmcore *vc = in->vc;
+	const struct kdump *kd = in->kd;
+	struct json j;
 
-	if (ctx->json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_object(&j, NULL);
-		json_str(&j, "file", ctx->path);
-		json_str(&j, "arch", vmcore_arch(vc));
-		json_u64(&j, "machine", vc->ehdr.e_machine);
-		json_str(&j, "byte_order", byte_order(vc));
-		json_u64(&j, "elf_class", vc->elfclass == ELFCLASS64 ? 64 : 32);
-		json_str(&j, "kernel_release", have_release ? release : NULL);
-		json_str(&j, "node_name", have_uts ? uts.nodename : NULL);
-		if (have_uts) {
-			json_object(&j, "uts");
-			json_str(&j, "sysname", uts.sysname);
-			json_str(&j, "nodename", uts.nodename);
-			json_str(&j, "release", uts.release);
-			json_str(&j, "version", uts.version);
-			json_str(&j, "machine", uts.machine);
-			json_str(&j, "domainname", uts.domainname);
-			json_end(&j);
-		} else {
-			json_null(&j, "uts");
-		}
-		json_str(&j, "crash_time", have_time ? crashtime : NULL);
-		json_str(&j, "crash_time_utc", have_date ? date : NULL);
-		json_str(&j, "page_size", have_page ? pagesize : NULL);
-		json_u64(&j, "cpus", notes_cpus(vc));
-		json_u64(&j, "notes", vc->nnotes);
-		json_bool(&j, "vmcoreinfo", vc->vmcoreinfo != NULL);
-		json_array(&j, "segments");
-		for (size_t i = 0; i < vc->nloads; i++) {
-			const struct vmcore_segment *s = &vc->loads[i];
-
-			json_object(&j, NULL);
-			json_u64(&j, "paddr", s->paddr);
-			json_u64(&j, "vaddr", s->vaddr);
-			if (s->offset == VMCORE_NO_OFFSET)
-				json_null(&j, "offset");
-			else
-				json_u64(&j, "offset", s->offset);
-			json_u64(&j, "filesz", s->filesz);
-			json_u64(&j, "memsz", s->memsz);
-			json_end(&j);
-		}
+	json_init(&j, stdout);
+	json_object(&j, NULL);
+	json_str(&j, "file", ctx->path);
+	json_str(&j, "arch", vmcore_arch(vc));
+	json_u64(&j, "machine", vc->ehdr.e_machine);
+	json_str(&j, "byte_order", byte_order(vc));
+	json_u64(&j, "elf_class", vc->elfclass == ELFCLASS64 ? 64 : 32);
+	json_str(&j, "kernel_release", in->have_release ? in->release : NULL);
+	json_str(&j, "node_name", in->have_uts ? in->uts.nodename : NULL);
+	if (in->have_uts) {
+		json_object(&j, "uts");
+		json_str(&j, "sysname", in->uts.sysname);
+		json_str(&j, "nodename", in->uts.nodename);
+		json_str(&j, "release", in->uts.release);
+		json_str(&j, "version", in->uts.version);
+		json_str(&j, "machine", in->uts.machine);
+		json_str(&j, "domainname", in->uts.domainname);
 		json_end(&j);
-		json_u64(&j, "dumped_bytes", dumped);
-		json_u64(&j, "file_size", ctx->win.size);
-		json_u64(&j, "expected_size", kd ? kd->expected_size : vc->expected_size);
-		json_bool(&j, "complete", rc == EXIT_OK);
-		json_u64(&j, "missing_bytes", missing);
-		json_str(&j, "format", kd ? "kdump" : "elf");
-		if (kd)
-			kdump_info_json(&j, kd);
-		else
-			json_null(&j, "kdump");
-		json_finish(&j);
-		return rc;
+	} else {
+		json_null(&j, "uts");
 	}
+	json_str(&j, "crash_time", in->have_time ? in->crashtime : NULL);
+	json_str(&j, "crash_time_utc", in->have_date ? in->date : NULL);
+	json_str(&j, "page_size", in->have_page ? in->pagesize : NULL);
+	json_u64(&j, "cpus", notes_cpus(vc));
+	json_u64(&j, "notes", vc->nnotes);
+	json_bool(&j, "vmcoreinfo", vc->vmcoreinfo != NULL);
+	json_array(&j, "segments");
+	for (size_t i = 0; i < vc->nloads; i++) {
+		const struct vmcore_segment *s = &vc->loads[i];
+
+		json_object(&j, NULL);
+		json_u64(&j, "paddr", s->paddr);
+		json_u64(&j, "vaddr", s->vaddr);
+		if (s->offset == VMCORE_NO_OFFSET)
+			json_null(&j, "offset");
+		else
+			json_u64(&j, "offset", s->offset);
+		json_u64(&j, "filesz", s->filesz);
+		json_u64(&j, "memsz", s->memsz);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_u64(&j, "dumped_bytes", in->dumped);
+	json_u64(&j, "file_size", ctx->win.size);
+	json_u64(&j, "expected_size", kd ? kd->expected_size : vc->expected_size);
+	json_bool(&j, "complete", in->rc == EXIT_OK);
+	json_u64(&j, "missing_bytes", in->missing);
+	json_str(&j, "format", kd ? "kdump" : "elf");
+	if (kd)
+		kdump_info_json(&j, kd);
+	else
+		json_null(&j, "kdump");
+	json_finish(&j);
+}
+
+static void info_text(const struct inspect *ctx, struct info *in)
+{
+	const struct vmcore *vc = in->vc;
+	const struct kdump *kd = in->kd;
 
 	printf("File:            %s\n", ctx->path);
 	if (kd) {
-		printf("Format:          kdump-compressed (header version %" PRId32 ")\n",
-		       kd->h.header_version);
 		char machine[KDUMP_UTS_LEN];
 
+		printf("Format:          kdump-compressed (header version %" PRId32 ")\n",
+		       kd->h.header_version);
 		snprintf(machine, sizeof(machine), "%s", kd->h.utsname[4]);
 		printf("Architecture:    %s (utsname machine '%s')\n", vmcore_arch(vc),
 		       printable(machine));
@@ -344,18 +341,18 @@ static int cmd_info(struct inspect *ctx)
 	if (!kd)
 		printf("ELF class:       ELF%d\n", vc->elfclass == ELFCLASS64 ? 64 : 32);
 	printf("Kernel release:  %s\n",
-	       have_release ? printable(release) : "unknown (no VMCOREINFO)");
-	if (have_uts)
-		printf("Node name:       %s\n", printable(uts.nodename));
+	       in->have_release ? printable(in->release) : "unknown (no VMCOREINFO)");
+	if (in->have_uts)
+		printf("Node name:       %s\n", printable(in->uts.nodename));
 	else
-		printf("Node name:       unknown (%s)\n", why);
-	if (!have_time)
+		printf("Node name:       unknown (%s)\n", in->why);
+	if (!in->have_time)
 		printf("Crash time:      unknown\n");
-	else if (have_date)
-		printf("Crash time:      %s (%s)\n", crashtime, date);
+	else if (in->have_date)
+		printf("Crash time:      %s (%s)\n", in->crashtime, in->date);
 	else
-		printf("Crash time:      %s (not a time)\n", printable(crashtime));
-	printf("Page size:       %s\n", have_page ? printable(pagesize) : "unknown");
+		printf("Crash time:      %s (not a time)\n", printable(in->crashtime));
+	printf("Page size:       %s\n", in->have_page ? printable(in->pagesize) : "unknown");
 	printf("CPUs:            %zu\n", notes_cpus(vc));
 	if (kd)
 		kdump_info_text(kd);
@@ -373,17 +370,40 @@ static int cmd_info(struct inspect *ctx)
 			printf("  0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%" PRIx64 "\n",
 			       s->paddr, s->vaddr, s->memsz, s->offset);
 	}
-	printf("Dumped bytes:    %" PRIu64 " (%" PRIu64 " MiB)\n", dumped, dumped >> 20);
-	if (rc == EXIT_INCOMPLETE)
+	printf("Dumped bytes:    %" PRIu64 " (%" PRIu64 " MiB)\n", in->dumped, in->dumped >> 20);
+	if (in->rc == EXIT_INCOMPLETE)
 		printf("Complete:        no: marked INCOMPLETE by the dump tool (the target was "
 		       "full); the pages it holds are valid\n");
-	else if (missing)
+	else if (in->missing)
 		printf("Complete:        no: truncated, %" PRIu64 " bytes missing "
 		       "(file has %" PRIu64 " of %" PRIu64 ")\n",
-		       missing, ctx->win.size, kd ? kd->expected_size : vc->expected_size);
+		       in->missing, ctx->win.size, kd ? kd->expected_size : vc->expected_size);
 	else
 		printf("Complete:        yes\n");
-	return rc;
+}
+
+static int cmd_info(struct inspect *ctx)
+{
+	struct info in = { .vc = &ctx->vc };
+
+	open_core(ctx);
+	in.kd = ctx->vc.kdump;
+	in.missing = vmcore_missing_bytes(in.vc);
+	/* A dump its writer marked INCOMPLETE is what it says; a file cut
+	 * short is damaged. */
+	in.rc = in.kd && in.kd->incomplete ? EXIT_INCOMPLETE : in.missing ? EXIT_DAMAGED : EXIT_OK;
+	in.dumped = inspect_dumped_bytes(in.vc);
+	in.have_release = vmcoreinfo_get(in.vc, "OSRELEASE", in.release, sizeof(in.release)) == 0;
+	in.have_page = vmcoreinfo_get(in.vc, "PAGESIZE", in.pagesize, sizeof(in.pagesize)) == 0;
+	in.have_time = vmcoreinfo_get(in.vc, "CRASHTIME", in.crashtime, sizeof(in.crashtime)) == 0;
+	in.have_date = in.have_time &&
+		       crash_date(in.crashtime, in.date, sizeof(in.date), ctx->json) == 0;
+	in.have_uts = inspect_uts(in.vc, &in.uts, &in.why) == 0;
+	if (ctx->json)
+		info_json(ctx, &in);
+	else
+		info_text(ctx, &in);
+	return in.rc;
 }
 
 /* ---- notes ------------------------------------------------------------- */
@@ -861,62 +881,17 @@ static int cmd_vtop(struct inspect *ctx)
 
 /* ---- convert ----------------------------------------------------------- */
 
-/* An unnamed scratch file beside OUT (same file system, and not /tmp,
- * which may be small or in memory). */
-static int scratch_file(const char *out, struct dump_target *t, int *fd)
-{
-	char *copy = xstrdup(out), *dir = dirname(copy);
-	char tmpl[PATH_MAX];
-
-	*fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (*fd < 0) {
-		snprintf(tmpl, sizeof(tmpl), "%s/.vmcore-inspect.XXXXXX", dir);
-		*fd = mkostemp(tmpl, O_CLOEXEC);
-		if (*fd >= 0)
-			unlink(tmpl);
-	}
-	if (*fd < 0)
-		die(EXIT_DAMAGED, "cannot create a scratch file in %s:", dir);
-	free(copy);
-	dump_target_fd(t, fd, "the scratch file");
-	return *fd;
-}
-
-static void open_scratch(struct inspect *ctx, int fd)
-{
-	struct stat st;
-	int rc;
-
-	if (fstat(fd, &st) < 0)
-		die(EXIT_DAMAGED, "scratch file:");
-	window_init(&ctx->win, fd, 0, (uint64_t)st.st_size, ctx->path);
-	rc = vmcore_open(&ctx->vc, &ctx->win);
-	if (rc)
-		die(rc, "%s: %s", ctx->path, ctx->vc.err);
-}
-
-static const char *convert_what(const struct dump_opts *o, char *buf, size_t len)
-{
-	if (o->format == DUMP_FORMAT_KDUMP)
-		snprintf(buf, len, "kdump-compressed, %s, dump level %u",
-			 codec_name((enum codec)o->codec), o->dump_level);
-	else
-		snprintf(buf, len, "ELF%s", o->dump_level ? ", filtered" : "");
-	return buf;
-}
-
 static int cmd_convert(struct inspect *ctx)
 {
-	const char *out = ctx->args[0];
-	int use_stdin = strcmp(ctx->path, "-") == 0, in, scratch = -1, rc;
-	unsigned char magic[16];
-	char err[256], what[96];
-	struct dump_target t;
-	struct dump_opts o = { .threads = ctx->threads };
-	struct pagefilter pf;
+	struct convert_job c = {
+		.in = ctx->path, .out = ctx->args[0], .format = ctx->format,
+		.compress_set = ctx->compress != NULL, .level = ctx->level,
+		.level_set = ctx->level_set, .threads = ctx->threads, .threads_set = ctx->threads_set,
+	};
 	enum codec codec;
-	struct stat st;
 	char why[128];
+	struct err e;
+	int rc;
 
 	if (ctx->compress && ctx->format == DUMP_FORMAT_ELF)
 		usage_error("--compress is for kdump output, not --format elf");
@@ -924,75 +899,22 @@ static int cmd_convert(struct inspect *ctx)
 		usage_error("--threads is for kdump output, not --format elf");
 	if (codec_from_option(ctx->compress, &codec, why, sizeof(why)) < 0)
 		usage_error("%s", why);
-	if (strcmp(out, "-") == 0)
+	if (strcmp(c.out, "-") == 0)
 		usage_error("convert writes a file, not standard output");
-	if (lstat(out, &st) == 0)
-		die(EXIT_DAMAGED, "%s exists: remove it first", out);
-
-	in = use_stdin ? STDIN_FILENO : open(ctx->path, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		die(errno == ENOENT ? EXIT_NOT_OURS : EXIT_DAMAGED, "%s:", ctx->path);
-	/* A pipe can only be a flattened stream: that is what it is for. */
-	if (use_stdin || (pread(in, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-			  flat_is_stream(magic, sizeof(magic)))) {
-		int plain = ctx->format < 0 && !ctx->compress && !ctx->level_set && !ctx->threads_set;
-
-		if (plain && dump_target_file(&t, out) < 0)
-			die(EXIT_DAMAGED, "cannot create %s.incomplete:", out);
-		if (!plain)
-			scratch_file(out, &t, &scratch);
-		rc = flat_reassemble(in, &t, err, sizeof(err));
-		if (rc == EXIT_NOT_OURS && use_stdin)
-			die(rc, "standard input: %s; convert reads a dump file by its name", err);
-		if (rc)
-			die(rc, "%s: %s%s%s", use_stdin ? "standard input" : ctx->path, err,
-			    plain ? "; what there was is in " : "", plain ? t.name : "");
-		if (plain) {
-			fprintf(stderr, "%s: %s: %" PRIu64 " bytes reassembled\n", applet_name, out,
-				t.size);
-			dump_target_free(&t);
-			if (!use_stdin)
-				close(in);
-			return EXIT_OK;
-		}
-		open_scratch(ctx, scratch);
-	} else {
-		close(in);
-		in = -1;
-		open_core(ctx);
-	}
-	if (!use_stdin && in >= 0 && scratch >= 0)
-		close(in);
-
-	o.format = ctx->format >= 0 ? (enum dump_format)ctx->format
-		   : ctx->vc.kdump ? DUMP_FORMAT_KDUMP : DUMP_FORMAT_ELF;
-	if (o.format == DUMP_FORMAT_ELF && (ctx->compress || ctx->threads_set))
-		usage_error("%s is an ELF core: --compress and --threads need --format kdump",
-			    ctx->path);
-	o.codec = (int)codec;
-	o.progress = stderr;
-	o.progress_secs = 10;
-	o.dump_level = ctx->level_set ? ctx->level : 0;
-	if (o.dump_level & ~DL_ZERO) {
-		/* Never fatal: what it cannot classify is kept. */
-		pagefilter_build(&ctx->vc, o.dump_level, &pf);
-		if (pf.warning[0])
-			warnmsg("page filter: %s", pf.warning);
-		o.filter = &pf;
-	}
-	if (dump_target_file(&t, out) < 0)
-		die(EXIT_DAMAGED, "cannot create %s.incomplete:", out);
-	rc = dump_vmcore(&ctx->vc, &t, &o);
-	if (rc == EXIT_OK)
-		fprintf(stderr, "%s: %s: %" PRIu64 " bytes (%s)\n", applet_name, out, t.size,
-			convert_what(&o, what, sizeof(what)));
-	else if (rc == EXIT_DAMAGED && !t.error && t.nbad)
-		warnmsg("%s: written, but %s", out, t.reason);
+	c.codec = (int)codec;
+	rc = convert_run(&c, &e);
+	if (c.filter_warning[0])
+		warnmsg("page filter: %s", c.filter_warning);
+	if (rc == EXIT_USAGE)
+		usage_error("%s", e.msg);
+	if (rc == EXIT_OK && c.reassembled)
+		fprintf(stderr, "%s: %s: %" PRIu64 " bytes reassembled\n", applet_name, c.out, c.size);
+	else if (rc == EXIT_OK)
+		fprintf(stderr, "%s: %s: %" PRIu64 " bytes (%s)\n", applet_name, c.out, c.size, c.what);
+	else if (c.what[0])
+		warnmsg("%s", e.msg);	/* the dump was written as far as it went */
 	else
-		warnmsg("%s: %s", t.name, t.reason[0] ? t.reason : "failed");
-	if (o.filter)
-		pagefilter_free(&pf);
-	dump_target_free(&t);
+		die(rc, "%s", e.msg);
 	return rc;
 }
 

@@ -807,17 +807,26 @@ static int emit_text(void *arg, const struct printk_record *rec)
 	return printk_write(arg, rec) < 0 ? -1 : 0;
 }
 
-char *printk_log_text(const struct vmcore *vc, size_t max, size_t *len, char *err, size_t errlen)
+char *printk_log_text(const struct vmcore *vc, uint64_t max_lines, size_t max, size_t *len,
+		      char *err, size_t errlen)
 {
 	char *buf = NULL;
 	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-	struct printk_writer w = { .out = f };
+	struct printk_writer count = { 0 }, w = { 0 };
+	FILE *f;
 
 	*len = 0;
 	err[0] = '\0';
+	/* The last lines: count first, then skip the rest. */
+	if (max_lines) {
+		if (printk_log(vc, emit_text, &count, err, errlen) < 0)
+			return NULL;
+		w.skip = count.lines > max_lines ? count.lines - max_lines : 0;
+	}
+	f = open_memstream(&buf, &size);
 	if (!f)
 		return NULL;
+	w.out = f;
 	if (printk_log(vc, emit_text, &w, err, errlen) == 0)
 		err[0] = '\0';
 	/* Only a closed memstream has its buffer. */

@@ -96,10 +96,12 @@ struct printk_panic {
 void printk_panic_init(struct printk_panic *p);
 void printk_panic_feed(struct printk_panic *p, const struct printk_record *rec);
 
-/* The log as text (printk_write's lines), its last max bytes: a malloc'd
- * buffer of *len bytes, or NULL when memory runs out. A log that cannot
- * be read (err says why, "" otherwise) gives what was read before. */
-char *printk_log_text(const struct vmcore *vc, size_t max, size_t *len, char *err, size_t errlen);
+/* The log as text (printk_write's lines): its last max_lines lines (0:
+ * all), of those the last max bytes; a malloc'd buffer of *len bytes, or
+ * NULL when memory runs out. A log that cannot be read (err says why, ""
+ * otherwise) gives what was read before. */
+char *printk_log_text(const struct vmcore *vc, uint64_t max_lines, size_t max, size_t *len,
+		      char *err, size_t errlen);
 
 /* printk_log() feeding a printk_panic: 1 found (line filled), 0 no such
  * record, -1 the log cannot be read (err says why). */

@@ -30,7 +30,7 @@ static int disk_begin(struct dump_target *t, uint64_t size)
 	if (vmcoreinfo_get(dt->vc, "CRASHTIME", crashtime, sizeof(crashtime)) == 0)
 		m.crash_time = strtoull(crashtime, NULL, 10);
 	/* The log goes first: the crash reason survives a failed dump. */
-	log = printk_log_text(dt->vc, DUMPDISK_LOG_DEFAULT - DUMPDISK_LOG_HEADER, &loglen, err,
+	log = printk_log_text(dt->vc, 0, DUMPDISK_LOG_DEFAULT - DUMPDISK_LOG_HEADER, &loglen, err,
 			      sizeof(err));
 	if (err[0])
 		warnmsg("the kernel log of the dump is not readable: %s", err);

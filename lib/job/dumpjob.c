@@ -142,7 +142,7 @@ static int write_dmesg_file(struct dumpjob *j)
 	char path[4200];
 	char err[256];
 	size_t len;
-	char *log = printk_log_text(&j->vc, SIZE_MAX, &len, err, sizeof(err));
+	char *log = printk_log_text(&j->vc, 0, SIZE_MAX, &len, err, sizeof(err));
 	int fd, rc = 0;
 
 	if (err[0])

@@ -281,8 +281,10 @@ int dump_elf_copy(const struct vmcore *vc, struct dump_target *t, const struct d
 	t->error = 0;
 	t->reason[0] = '\0';
 	c.buf = aligned_alloc(DUMP_BLOCK, DUMP_CHUNK);
-	if (!c.buf)
-		die(EXIT_DAMAGED, "out of memory for the copy buffer");
+	if (!c.buf) {
+		rc = dump_write_failed(t, "allocating the copy buffer", 0);
+		goto out;
+	}
 	c.start = c.last_progress = monotonic_seconds();
 
 	if (t->ops->begin(t, size) < 0) {
