@@ -78,8 +78,9 @@ static int x86_walk(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *size)
 	unsigned top = t->levels == 5 ? 56 : 47;
 	uint64_t hi = va >> top, table = t->root;
 
-	/* Not canonical: no table maps it. */
+	/* Not canonical: no table maps it, up to the upper half. */
 	if (hi != 0 && hi != UINT64_MAX >> top) {
+		*size = (UINT64_MAX << top) - va;
 		errno = ERANGE;
 		return -1;
 	}
@@ -88,6 +89,8 @@ static int x86_walk(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *size)
 		unsigned char raw[8];
 		uint64_t e;
 
+		/* On failure *size is what is left of the failed entry. */
+		*size = (1ull << shift) - (va & ((1ull << shift) - 1));
 		if (vmcore_read_phys(t->vc, table + ((va >> shift) & 511) * 8, raw, 8) < 0) {
 			errno = EIO;
 			return -1;
@@ -112,7 +115,7 @@ static int x86_walk(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *size)
 
 int vtop_extent(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *left)
 {
-	uint64_t p, sz;
+	uint64_t p, sz = 4096;	/* x86_walk() sets it on every path */
 
 	if (t->size && va - t->vbase < t->size) {
 		*pa = t->pbase + (va - t->vbase);
@@ -121,8 +124,10 @@ int vtop_extent(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *left)
 	}
 	switch (t->kind) {
 	case VTOP_X86_64:
-		if (x86_walk(t, va, &p, &sz) < 0)
+		if (x86_walk(t, va, &p, &sz) < 0) {
+			*left = sz;
 			return -1;
+		}
 		t->vbase = va & ~(sz - 1);
 		t->pbase = p & ~(sz - 1);
 		t->size = sz;
@@ -130,12 +135,15 @@ int vtop_extent(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *left)
 		*left = sz - (va & (sz - 1));
 		return 0;
 	case VTOP_IDENTITY:
-		if (va >= t->ident_end)
+		if (va >= t->ident_end) {
+			*left = -va;
 			break;
+		}
 		*pa = va;
 		*left = t->ident_end - va;
 		return 0;
 	case VTOP_NONE:
+		*left = -va;
 		break;
 	}
 	errno = ERANGE;
@@ -169,11 +177,17 @@ static int x86_direct_map(struct vtop *t, uint64_t *base)
 	uint64_t pa, left;
 
 	/* The direct map is the lowest mapping of the kernel half, and its
-	 * first page is physical 0. A walk that misses at the top level
-	 * costs one cached read, so stepping by 1 GiB is cheap. */
-	for (uint64_t va = start; va - start < span; va += GIB) {
-		if (vtop_extent(t, va, &pa, &left) < 0)
+	 * first page is physical 0. Steps of 1 GiB, or over the whole hole
+	 * a missing (or unreadable) entry leaves: a damaged top-level table
+	 * costs a few reads, not one per GiB of the range. */
+	for (uint64_t va = start; va - start < span;) {
+		if (vtop_extent(t, va, &pa, &left) < 0) {
+			left = (left + GIB - 1) & ~(GIB - 1);
+			if (!left || va + left < va)
+				break;
+			va += left;
 			continue;
+		}
 		/* Checked at a second place: the page tables themselves. */
 		if (pa != 0 || vtop_extent(t, va + t->root, &pa, &left) < 0 || pa != t->root)
 			return -1;
@@ -235,7 +249,11 @@ size_t vtop_read(struct vtop *t, uint64_t va, unsigned char *buf, size_t len)
 		size_t n;
 
 		if (vtop_extent(t, va, &pa, &left) < 0) {
+			/* The whole hole at once: a struct page array over a
+			 * missing PMD is zeros without 512 failing walks. */
 			n = 4096 - (size_t)(va & 4095);
+			if (left > n)
+				n = left < len ? (size_t)left : len;
 			if (n > len)
 				n = len;
 			memset(buf, 0, n);

@@ -64,7 +64,10 @@ struct vtop {
 };
 
 void vtop_init(struct vtop *t, const struct vmcore *vc);
-/* Translate va; *left: how many bytes from va on are mapped contiguously. */
+/* Translate va; *left: how many bytes from va on are mapped contiguously.
+ * When va is not mapped (-1, errno ERANGE, or EIO where a table cannot be
+ * read), *left is how many bytes from va on lie under the same missing
+ * entry, so that a search can step over the hole in one go. */
 int vtop_extent(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *left);
 /* Read len bytes of kernel virtual memory. What cannot be translated or
  * read comes back as zeros (a zeroed struct page is one we keep); the

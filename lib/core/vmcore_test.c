@@ -1,7 +1,7 @@
 /* The vmcore reader on cores built byte by byte here (so the layout is
  * the ELF spec's, not the reader's idea of it): byte order, VMCOREINFO
  * parsing, reads across segments and past p_filesz, truncated files, and
- * the headers QEMU gets wrong. */
+ * the headers QEMU gets wrong, and the holes x86_64 page tables leave. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -396,6 +396,76 @@ static void bogus_headers(void **state)
 	close(o.fd);
 }
 
+/* ---- page-table holes ----------------------------------------------------
+ * Physical 0x0-0x2000 in the file at 0x1000: the top-level table
+ * (init_top_pgt) at physical 0x1000, a second-level table at 0. A
+ * missing entry fails the translation, and says how far the hole it
+ * leaves reaches, so that searches and reads step over it whole. */
+static const struct seg tables[] = {
+	{ 0, 0, 0x1000, 0x2000, 0x2000 },
+};
+#define DIRECT_MAP	0xffff888000000000ull
+
+static void build_tables(struct image *im, uint64_t root)
+{
+	char info[128];
+
+	snprintf(info, sizeof(info), "SYMBOL(init_top_pgt)=%llx\nNUMBER(phys_base)=0\n",
+		 (unsigned long long)(0xffffffff80000000ull + root));
+	build(im, 0, tables, 1, info);
+	memset(im->buf + 0x1000, 0, 0x2000);
+}
+
+static void page_table_holes(void **state)
+{
+	uint64_t pgd_span = 1ull << 39, pud_span = 1ull << 30, pa, left;
+	uint64_t va = DIRECT_MAP + 5 * pud_span + 0x1234;
+	unsigned char buf[3 * 4096];
+	struct image im;
+	struct opened o;
+	struct vtop t;
+
+	(void)state;
+	/* An empty top-level table: the hole is the rest of its entry. */
+	build_tables(&im, 0x1000);
+	assert_int_equal(open_image(&o, &im, im.len), 0);
+	vtop_init(&t, &o.vc);
+	assert_int_equal(vtop_extent(&t, va, &pa, &left), -1);
+	assert_int_equal(errno, ERANGE);
+	assert_int_equal(left, pgd_span - (va & (pgd_span - 1)));
+	/* Reading it gives zeros, all counted as missing. */
+	memset(buf, 0xaa, sizeof(buf));
+	assert_int_equal(vtop_read(&t, va, buf, sizeof(buf)), sizeof(buf));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+	close_image(&o);
+
+	/* A present top-level entry over an empty second level: 1 GiB. */
+	put(&im, 0x2000 + ((va >> 39) & 511) * 8, 0x0 | 1, 8);
+	assert_int_equal(open_image(&o, &im, im.len), 0);
+	vtop_init(&t, &o.vc);
+	assert_int_equal(vtop_extent(&t, va, &pa, &left), -1);
+	assert_int_equal(left, pud_span - (va & (pud_span - 1)));
+	close_image(&o);
+
+	/* A top-level table the core does not hold: unreadable, the same. */
+	build_tables(&im, 0x100000);
+	assert_int_equal(open_image(&o, &im, im.len), 0);
+	vtop_init(&t, &o.vc);
+	assert_int_equal(vtop_extent(&t, va, &pa, &left), -1);
+	assert_int_equal(errno, EIO);
+	assert_int_equal(left, pgd_span - (va & (pgd_span - 1)));
+	close_image(&o);
+
+	/* Not canonical: the hole reaches the kernel half. */
+	build_tables(&im, 0x1000);
+	assert_int_equal(open_image(&o, &im, im.len), 0);
+	vtop_init(&t, &o.vc);
+	assert_int_equal(vtop_extent(&t, 0x0000800000000000ull, &pa, &left), -1);
+	assert_int_equal(left, 0xffff800000000000ull - 0x0000800000000000ull);
+	close_image(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +480,7 @@ int main(void)
 		cmocka_unit_test(section_headers_ignored),
 		cmocka_unit_test(pn_xnum),
 		cmocka_unit_test(bogus_headers),
+		cmocka_unit_test(page_table_holes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
