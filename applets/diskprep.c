@@ -87,6 +87,7 @@
 #include "base/dumpbox.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "disk/diskreport.h"
 #include "disk/dumpdisk.h"
 #include "disk/dumpfind.h"
 #include "disk/extract.h"
@@ -295,8 +296,6 @@ static int state_status(const struct dumpdisk *d)
 static int cmd_info(struct diskprep *ctx)
 {
 	struct dumpdisk d;
-	const struct dumpdisk_info *in = &d.info;
-	char t[64];
 	int rc = open_disk(ctx, &d, DUMPDISK_RDONLY);
 	size_t loglen = 0;
 	char *log = rc ? NULL : dumpdisk_read_log(&d, &loglen);
@@ -306,95 +305,10 @@ static int cmd_info(struct diskprep *ctx)
 		dumpdisk_close(&d);
 		return rc;
 	}
-	if (ctx->json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_object(&j, NULL);
-		json_str(&j, "device", ctx->dev);
-		json_str(&j, "layout", dumpdisk_layout_name(d.layout));
-		if (d.partno)
-			json_u64(&j, "partition", d.partno);
-		json_u64(&j, "partition_start", d.region_start);
-		json_u64(&j, "partition_size", d.region_size);
-		json_u64(&j, "dump_offset", d.dump_base - d.region_start);
-		json_u64(&j, "dump_area_size", in->capacity);
-		if (d.layout == DUMPDISK_OURS) {
-			json_u64(&j, "version", d.sb.version);
-			json_str(&j, "uuid", in->uuid);
-			json_str(&j, "label", in->label);
-			json_u64(&j, "block_size", d.sb.block_size);
-			json_u64(&j, "generation", in->generation);
-			json_bool(&j, "primary_ok", d.primary_ok);
-			json_bool(&j, "backup_ok", d.backup_ok);
-		} else {
-			json_u64(&j, "superblock_offset", d.z.sb_off);
-			json_u64(&j, "version", d.z.sb.version);
-			json_bool(&j, "checksum_ok", d.z.csum_ok);
-		}
-		json_str(&j, "state", dumpdisk_state_name(in->state));
-		json_bool(&j, "extracted", !!(in->flags & DUMPDISK_F_EXTRACTED));
-		json_str(&j, "format", dumpdisk_format_name(in->format));
-		json_u64(&j, "dump_bytes", in->dump_bytes);
-		json_str(&j, "kernel_release", in->kernel_release[0] ? in->kernel_release : NULL);
-		json_u64(&j, "crash_time", in->crash_time);
-		json_u64(&j, "begin_time", in->begin_time);
-		json_u64(&j, "finish_time", in->finish_time);
-		json_str(&j, "writer", in->writer[0] ? in->writer : NULL);
-		json_str(&j, "reason", in->reason[0] ? in->reason : NULL);
-		if (in->flags & DUMPDISK_F_DATA_CRC) {
-			char c[16];
-
-			snprintf(c, sizeof(c), "%08x", in->data_crc);
-			json_str(&j, "crc32", c);
-		} else {
-			json_null(&j, "crc32");
-		}
-		json_str(&j, "note", in->note);
-		if (log)
-			json_strn(&j, "log", log, loglen);
-		else
-			json_null(&j, "log");
-		json_finish(&j);
-	} else {
-		printf("Device:          %s\n", ctx->dev);
-		printf("Layout:          %s\n", d.layout == DUMPDISK_ZIPL ? "zipl SCSI dump" : "dumpbox");
-		if (d.partno)
-			printf("Partition:       %u\n", d.partno);
-		printf("Partition start: %" PRIu64 "\n", d.region_start);
-		printf("Partition size:  %" PRIu64 " (%.1f MiB)\n", d.region_size, mib(d.region_size));
-		printf("Dump area:       %" PRIu64 " bytes at offset %" PRIu64 " (%.1f MiB)\n",
-		       in->capacity, d.dump_base - d.region_start, mib(in->capacity));
-		if (d.layout == DUMPDISK_OURS) {
-			printf("Version:         %u\n", d.sb.version);
-			printf("UUID:            %s\n", in->uuid);
-			printf("Label:           %s\n", in->label[0] ? in->label : "(none)");
-			printf("Superblocks:     primary %s, backup %s (generation %" PRIu64 ")\n",
-			       d.primary_ok ? "ok" : "DAMAGED", d.backup_ok ? "ok" : "DAMAGED",
-			       in->generation);
-		} else {
-			printf("Superblock:      byte %" PRIu64 ", version %" PRIu64 ", checksum %s\n",
-			       d.z.sb_off, d.z.sb.version, d.z.csum_ok ? "ok" : "MISMATCH");
-		}
-		printf("State:           %s%s\n", dumpdisk_state_name(in->state),
-		       in->flags & DUMPDISK_F_EXTRACTED ? " (extracted)" : "");
-		if (in->state != DUMPDISK_EMPTY) {
-			printf("Format:          %s\n", dumpdisk_format_name(in->format));
-			printf("Dump size:       %" PRIu64 " (%.1f MiB)\n", in->dump_bytes, mib(in->dump_bytes));
-			printf("Kernel release:  %s\n", in->kernel_release[0] ? in->kernel_release : "unknown");
-			printf("Crash time:      %s\n", utc_time(in->crash_time, t, sizeof(t)));
-			printf("Written:         %s\n", utc_time(in->finish_time ? in->finish_time : in->begin_time,
-							      t, sizeof(t)));
-			printf("Writer:          %s\n", in->writer[0] ? in->writer : "unknown");
-			if (in->flags & DUMPDISK_F_DATA_CRC)
-				printf("Checksum:        crc32 %08x\n", in->data_crc);
-			if (in->reason[0])
-				printf("Reason:          %s\n", in->reason);
-			printf("Log:             %s\n", log ? "saved (diskprep info --json shows it)" : "none");
-		}
-		if (in->note)
-			printf("Note:            %s\n", in->note);
-	}
+	if (ctx->json)
+		diskreport_json(stdout, ctx->dev, &d, log, loglen);
+	else
+		diskreport_text(stdout, ctx->dev, &d, log != NULL);
 	free(log);
 	rc = state_status(&d);
 	dumpdisk_close(&d);

@@ -106,31 +106,29 @@
 //config:	  (lockless ring of 5.10+, structured log of 3.5-5.9, legacy
 //config:	  ring), as makedumpfile --dump-dmesg prints it.
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/compress.h"
 #include "base/dumpbox.h"
 #include "base/err.h"
+#include "base/hexdump.h"
 #include "base/json.h"
 #include "core/kdump.h"
-#include "core/notes.h"
 #include "core/printk.h"
 #include "core/vaddr.h"
 #include "core/vmcore.h"
 #include "job/convert.h"
 #include "job/inspect.h"
+#include "job/report.h"
 #include "write/dumptarget.h"
 #include "write/flatread.h"
 #include "write/pagefilter.h"
@@ -189,318 +187,18 @@ static void open_core(struct inspect *ctx)
 		die(rc, "%s: %s", ctx->path, ctx->vc.err);
 }
 
-static const char *byte_order(const struct vmcore *vc)
-{
-	return vc->data == ELFDATA2MSB ? "big-endian" : "little-endian";
-}
-
-/* Text from the dump for a terminal: no control bytes. */
-static const char *printable(char *s)
-{
-	for (char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			*p = '?';
-	return s;
-}
-
-/* CRASHTIME as a UTC date; 0, or -1 if it is not a time. */
-static int crash_date(const char *crashtime, char *buf, size_t len, int iso)
-{
-	uint64_t secs;
-	time_t t;
-	struct tm tm;
-
-	if (parse_u64(crashtime, &secs) < 0 || secs > (uint64_t)INT32_MAX * 64)
-		return -1;
-	t = (time_t)secs;
-	if (!gmtime_r(&t, &tm) ||
-	    !strftime(buf, len, iso ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S UTC", &tm))
-		return -1;
-	return 0;
-}
-
-/* ---- info -------------------------------------------------------------- */
-
-/* info of a kdump-compressed file: what its header says. */
-static void kdump_info_json(struct json *j, const struct kdump *kd)
-{
-	json_object(j, "kdump");
-	json_i64(j, "header_version", kd->h.header_version);
-	json_u64(j, "block_size", kd->page_size);
-	json_str(j, "compression", kdump_compression(kd));
-	json_i64(j, "dump_level", kd->h.dump_level);
-	json_u64(j, "max_mapnr", kd->max_mapnr);
-	json_u64(j, "pages_ram", kd->pages_ram);
-	json_u64(j, "pages_dumped", kd->pages_dumped);
-	json_i64(j, "phys_base", (int64_t)kd->h.phys_base);
-	json_bool(j, "split", kd->h.split != 0);
-	json_bool(j, "incomplete", kd->incomplete);
-	json_end(j);
-}
-
-static void kdump_info_text(const struct kdump *kd)
-{
-	printf("Compression:     %s\n", kdump_compression(kd));
-	printf("Dump level:      %" PRId32 "\n", kd->h.dump_level);
-	printf("Pages:           %" PRIu64 " dumped of %" PRIu64 " in RAM (%" PRIu64
-	       " left out)\n", kd->pages_dumped, kd->pages_ram, kd->pages_ram - kd->pages_dumped);
-}
-
-/* What info says, gathered once for both forms. */
-struct info {
-	const struct vmcore *vc;
-	const struct kdump *kd;
-	char release[128], pagesize[32], crashtime[32], date[40];
-	uint64_t missing, dumped;
-	int have_release, have_page, have_time, have_date, have_uts, rc;
-	struct inspect_uts uts;
-	const char *why;
-};
-
-static void info_json(const struct inspect *ctx, const struct info *in)
-{
-	const struct vmcore *vc = in->vc;
-	const struct kdump *kd = in->kd;
-	struct json j;
-
-	json_init(&j, stdout);
-	json_object(&j, NULL);
-	json_str(&j, "file", ctx->path);
-	json_str(&j, "arch", vmcore_arch(vc));
-	json_u64(&j, "machine", vc->ehdr.e_machine);
-	json_str(&j, "byte_order", byte_order(vc));
-	json_u64(&j, "elf_class", vc->elfclass == ELFCLASS64 ? 64 : 32);
-	json_str(&j, "kernel_release", in->have_release ? in->release : NULL);
-	json_str(&j, "node_name", in->have_uts ? in->uts.nodename : NULL);
-	if (in->have_uts) {
-		json_object(&j, "uts");
-		json_str(&j, "sysname", in->uts.sysname);
-		json_str(&j, "nodename", in->uts.nodename);
-		json_str(&j, "release", in->uts.release);
-		json_str(&j, "version", in->uts.version);
-		json_str(&j, "machine", in->uts.machine);
-		json_str(&j, "domainname", in->uts.domainname);
-		json_end(&j);
-	} else {
-		json_null(&j, "uts");
-	}
-	json_str(&j, "crash_time", in->have_time ? in->crashtime : NULL);
-	json_str(&j, "crash_time_utc", in->have_date ? in->date : NULL);
-	json_str(&j, "page_size", in->have_page ? in->pagesize : NULL);
-	json_u64(&j, "cpus", notes_cpus(vc));
-	json_u64(&j, "notes", vc->nnotes);
-	json_bool(&j, "vmcoreinfo", vc->vmcoreinfo != NULL);
-	json_array(&j, "segments");
-	for (size_t i = 0; i < vc->nloads; i++) {
-		const struct vmcore_segment *s = &vc->loads[i];
-
-		json_object(&j, NULL);
-		json_u64(&j, "paddr", s->paddr);
-		json_u64(&j, "vaddr", s->vaddr);
-		if (s->offset == VMCORE_NO_OFFSET)
-			json_null(&j, "offset");
-		else
-			json_u64(&j, "offset", s->offset);
-		json_u64(&j, "filesz", s->filesz);
-		json_u64(&j, "memsz", s->memsz);
-		json_end(&j);
-	}
-	json_end(&j);
-	json_u64(&j, "dumped_bytes", in->dumped);
-	json_u64(&j, "file_size", ctx->win.size);
-	json_u64(&j, "expected_size", kd ? kd->expected_size : vc->expected_size);
-	json_bool(&j, "complete", in->rc == EXIT_OK);
-	json_u64(&j, "missing_bytes", in->missing);
-	json_str(&j, "format", kd ? "kdump" : "elf");
-	if (kd)
-		kdump_info_json(&j, kd);
-	else
-		json_null(&j, "kdump");
-	json_finish(&j);
-}
-
-static void info_text(const struct inspect *ctx, struct info *in)
-{
-	const struct vmcore *vc = in->vc;
-	const struct kdump *kd = in->kd;
-
-	printf("File:            %s\n", ctx->path);
-	if (kd) {
-		char machine[KDUMP_UTS_LEN];
-
-		printf("Format:          kdump-compressed (header version %" PRId32 ")\n",
-		       kd->h.header_version);
-		snprintf(machine, sizeof(machine), "%s", kd->h.utsname[4]);
-		printf("Architecture:    %s (utsname machine '%s')\n", vmcore_arch(vc),
-		       printable(machine));
-	} else {
-		printf("Format:          ELF core\n");
-		printf("Architecture:    %s (ELF machine %u)\n", vmcore_arch(vc), vc->ehdr.e_machine);
-	}
-	printf("Byte order:      %s\n", byte_order(vc));
-	if (!kd)
-		printf("ELF class:       ELF%d\n", vc->elfclass == ELFCLASS64 ? 64 : 32);
-	printf("Kernel release:  %s\n",
-	       in->have_release ? printable(in->release) : "unknown (no VMCOREINFO)");
-	if (in->have_uts)
-		printf("Node name:       %s\n", printable(in->uts.nodename));
-	else
-		printf("Node name:       unknown (%s)\n", in->why);
-	if (!in->have_time)
-		printf("Crash time:      unknown\n");
-	else if (in->have_date)
-		printf("Crash time:      %s (%s)\n", in->crashtime, in->date);
-	else
-		printf("Crash time:      %s (not a time)\n", printable(in->crashtime));
-	printf("Page size:       %s\n", in->have_page ? printable(in->pagesize) : "unknown");
-	printf("CPUs:            %zu\n", notes_cpus(vc));
-	if (kd)
-		kdump_info_text(kd);
-	printf("Memory ranges:   %zu%s\n", vc->nloads, kd ? " (RAM, by the 1st bitmap)" : "");
-	if (kd)
-		printf("  %-18s %s\n", "physical", "size");
-	else
-		printf("  %-18s %-18s %-18s %s\n", "physical", "virtual", "size", "file offset");
-	for (size_t i = 0; i < vc->nloads; i++) {
-		const struct vmcore_segment *s = &vc->loads[i];
-
-		if (kd)
-			printf("  0x%016" PRIx64 " 0x%016" PRIx64 "\n", s->paddr, s->memsz);
-		else
-			printf("  0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%" PRIx64 "\n",
-			       s->paddr, s->vaddr, s->memsz, s->offset);
-	}
-	printf("Dumped bytes:    %" PRIu64 " (%" PRIu64 " MiB)\n", in->dumped, in->dumped >> 20);
-	if (in->rc == EXIT_INCOMPLETE)
-		printf("Complete:        no: marked INCOMPLETE by the dump tool (the target was "
-		       "full); the pages it holds are valid\n");
-	else if (in->missing)
-		printf("Complete:        no: truncated, %" PRIu64 " bytes missing "
-		       "(file has %" PRIu64 " of %" PRIu64 ")\n",
-		       in->missing, ctx->win.size, kd ? kd->expected_size : vc->expected_size);
-	else
-		printf("Complete:        yes\n");
-}
+/* ---- info, notes ------------------------------------------------------- */
 
 static int cmd_info(struct inspect *ctx)
 {
-	struct info in = { .vc = &ctx->vc };
-
 	open_core(ctx);
-	in.kd = ctx->vc.kdump;
-	in.missing = vmcore_missing_bytes(in.vc);
-	/* A dump its writer marked INCOMPLETE is what it says; a file cut
-	 * short is damaged. */
-	in.rc = in.kd && in.kd->incomplete ? EXIT_INCOMPLETE : in.missing ? EXIT_DAMAGED : EXIT_OK;
-	in.dumped = inspect_dumped_bytes(in.vc);
-	in.have_release = vmcoreinfo_get(in.vc, "OSRELEASE", in.release, sizeof(in.release)) == 0;
-	in.have_page = vmcoreinfo_get(in.vc, "PAGESIZE", in.pagesize, sizeof(in.pagesize)) == 0;
-	in.have_time = vmcoreinfo_get(in.vc, "CRASHTIME", in.crashtime, sizeof(in.crashtime)) == 0;
-	in.have_date = in.have_time &&
-		       crash_date(in.crashtime, in.date, sizeof(in.date), ctx->json) == 0;
-	in.have_uts = inspect_uts(in.vc, &in.uts, &in.why) == 0;
-	if (ctx->json)
-		info_json(ctx, &in);
-	else
-		info_text(ctx, &in);
-	return in.rc;
-}
-
-/* ---- notes ------------------------------------------------------------- */
-
-static void print_fields(const struct vmcore *vc, const struct vmcore_note *n,
-			 const struct note_layout *l)
-{
-	size_t per_line = 3, col = 0;
-	char hex[NOTES_HEX_MAX];
-
-	for (size_t i = 0; i < l->nfields; i++)
-		if (l->fields[i].size > 8)
-			per_line = 2;
-	for (size_t i = 0; i < l->nfields; i++) {
-		const struct note_field *f = &l->fields[i];
-
-		int last = ++col == per_line || i + 1 == l->nfields;
-
-		/* Columns line up; no line ends in blanks. */
-		printf("%s%-9s %-*s", col > 1 ? "  " : "      ", f->name, last ? 0 : 18,
-		       notes_field_hex(vc, n, f, hex, sizeof(hex)));
-		if (last) {
-			putchar('\n');
-			col = 0;
-		}
-	}
+	return report_info(stdout, ctx->path, ctx->win.size, &ctx->vc, ctx->json);
 }
 
 static int cmd_notes(struct inspect *ctx)
 {
-	const struct vmcore *vc = &ctx->vc;
-	size_t cpu = 0;
-	struct json j;
-
 	open_core(ctx);
-	if (ctx->json) {
-		json_init(&j, stdout);
-		json_object(&j, NULL);
-		json_str(&j, "file", ctx->path);
-		json_str(&j, "arch", vmcore_arch(vc));
-		json_str(&j, "byte_order", byte_order(vc));
-		json_bool(&j, "damaged", vc->notes_damaged);
-		json_array(&j, "notes");
-	} else {
-		printf("%zu notes%s\n", vc->nnotes,
-		       vc->notes_damaged ? " (and damaged ones after them: see verify)" : "");
-	}
-	for (size_t i = 0; i < vc->nnotes; i++) {
-		const struct vmcore_note *n = &vc->notes[i];
-		const struct note_layout *l = notes_layout(vc, n);
-		const char *tname = notes_type_name(n);
-		int prstatus = n->type == NT_PRSTATUS && strcmp(n->name, "CORE") == 0;
-		int64_t pid = notes_pid(vc, n);
-		char hex[NOTES_HEX_MAX];
-
-		if (ctx->json) {
-			json_object(&j, NULL);
-			json_u64(&j, "index", i);
-			json_str(&j, "name", n->name);
-			json_u64(&j, "type", n->type);
-			json_str(&j, "type_name", tname);
-			json_u64(&j, "size", n->descsz);
-			json_u64(&j, "offset", n->offset);
-			if (prstatus)
-				json_u64(&j, "cpu", cpu);
-			else
-				json_null(&j, "cpu");
-			if (pid >= 0)
-				json_i64(&j, "pid", pid);
-			else
-				json_null(&j, "pid");
-			if (l) {
-				json_object(&j, "registers");
-				for (size_t k = 0; k < l->nfields; k++)
-					json_str(&j, l->fields[k].name,
-						 notes_field_hex(vc, n, &l->fields[k], hex, sizeof(hex)));
-				json_end(&j);
-			} else {
-				json_null(&j, "registers");
-			}
-			json_end(&j);
-		} else {
-			char name[32];
-
-			snprintf(name, sizeof(name), "%s", n->name);
-			printf("  %-3zu %-10s %-18s 0x%-8" PRIx32 " %6" PRIu32 " bytes at 0x%" PRIx64 "\n",
-			       i, printable(name), tname ? tname : "-", n->type, n->descsz, n->offset);
-			if (prstatus && pid >= 0)
-				printf("      CPU %zu, pid %" PRId64 "\n", cpu, pid);
-			if (l)
-				print_fields(vc, n, l);
-		}
-		if (prstatus)
-			cpu++;
-	}
-	if (ctx->json)
-		json_finish(&j);
+	report_notes(stdout, ctx->path, &ctx->vc, ctx->json);
 	return EXIT_OK;
 }
 
@@ -532,42 +230,6 @@ static int cmd_vmcoreinfo(struct inspect *ctx)
 
 /* ---- read -------------------------------------------------------------- */
 
-/* hexdump -C's format: offset, 16 bytes in two groups, the printable
- * ones; a run of lines equal to the one before is one "*"; the last line
- * is the length. */
-struct hexdump {
-	uint64_t off;
-	unsigned char prev[16];
-	int have_prev, squeezing;
-};
-
-static void hex_line(struct hexdump *h, const unsigned char *b, size_t n)
-{
-	if (n == 16 && h->have_prev && memcmp(b, h->prev, 16) == 0) {
-		if (!h->squeezing)
-			puts("*");
-		h->squeezing = 1;
-	} else {
-		h->squeezing = 0;
-		printf("%08" PRIx64 " ", h->off);
-		for (size_t i = 0; i < 16; i++) {
-			if (i == 8)
-				putchar(' ');
-			if (i < n)
-				printf(" %02x", b[i]);
-			else
-				fputs("   ", stdout);
-		}
-		fputs("  |", stdout);
-		for (size_t i = 0; i < n; i++)
-			putchar(b[i] >= 0x20 && b[i] < 0x7f ? b[i] : '.');
-		puts("|");
-	}
-	memcpy(h->prev, b, n);
-	h->have_prev = n == 16;
-	h->off += n;
-}
-
 /* Why an address of a kdump file cannot be read (errno from
  * inspect_covered()). */
 static NORETURN void kdump_not_covered(struct inspect *ctx, const char *kind, uint64_t gap)
@@ -594,7 +256,7 @@ static int cmd_read(struct inspect *ctx)
 {
 	const struct vmcore *vc = &ctx->vc;
 	uint64_t addr, len, gap;
-	struct hexdump h = { 0 };
+	struct hexdump h;
 	unsigned char *buf;
 	const char *kind = ctx->virt ? "virtual" : "physical";
 
@@ -624,6 +286,7 @@ static int cmd_read(struct inspect *ctx)
 		    "(see the memory ranges of 'info')", ctx->path, kind, gap);
 	}
 	buf = xmalloc(READ_CHUNK);
+	hexdump_init(&h, stdout);
 	while (len) {
 		size_t n = len < READ_CHUNK ? (size_t)len : READ_CHUNK;
 		int rc = ctx->virt ? vmcore_read_virt(vc, addr, buf, n)
@@ -636,15 +299,15 @@ static int cmd_read(struct inspect *ctx)
 			die(EXIT_DAMAGED, "%s: reading %s 0x%" PRIx64 ":", ctx->path, kind, addr);
 		if (ctx->hex) {
 			for (size_t i = 0; i < n; i += 16)
-				hex_line(&h, buf + i, n - i < 16 ? n - i : 16);
+				hexdump_line(&h, buf + i, n - i);
 		} else if (fwrite(buf, 1, n, stdout) != n) {
 			break;	/* finish_stdout() reports it */
 		}
 		addr += n;
 		len -= n;
 	}
-	if (ctx->hex && h.off)
-		printf("%08" PRIx64 "\n", h.off);
+	if (ctx->hex)
+		hexdump_end(&h);
 	free(buf);
 	return EXIT_OK;
 }
