@@ -422,14 +422,125 @@ static int scan_member(const struct cpio_member *m, void *arg)
 	return 0;
 }
 
+/* The kernel image: its release and the memory it unpacks into. */
+static void test_kernel(struct kdump_load *k, struct kimage_info *ki)
+{
+	char b1[32], b2[32];
+	size_t len;
+	uint8_t *img = slurp(k->kernel, &len);
+
+	memset(ki, 0, sizeof(*ki));
+	if (!img) {
+		check(k, "kernel", 0, "%s: %s", k->kernel, strerror(errno));
+		return;
+	}
+	kimage_inspect(img, len, len, ki);
+	free(img);
+	if (k->kver)
+		snprintf(ki->release, sizeof(ki->release), "%s", k->kver);
+	check(k, "kernel", ki->release[0] ? 1 : -1, "%s: %s, release %s, %s, unpacks into %s",
+	      k->kernel, ki->format, ki->release[0] ? ki->release : "unknown (--kernel-version)",
+	      mib(ki->file_size, b1, sizeof(b1)), mib(ki->load_size, b2, sizeof(b2)));
+}
+
+/* The initramfs: is it one, and does it carry modules for that kernel?
+ * *packed and *unpacked: its sizes (0 when it cannot be read). */
+static void test_initramfs(struct kdump_load *k, const struct kimage_info *ki,
+			   uint64_t *packed, size_t *unpacked)
+{
+	char err[512], b1[32], b2[32];
+	uint8_t *img, *cpio;
+	size_t img_len;
+	struct scan s;
+
+	*packed = 0;
+	*unpacked = 0;
+	memset(&s, 0, sizeof(s));
+	img = slurp(k->initrd, &img_len);
+	if (!img) {
+		check(k, "initramfs", 0, "%s: %s", k->initrd, strerror(errno));
+		return;
+	}
+	*packed = img_len;
+	cpio = cpio_load_image(img, img_len, FILE_MAX, unpacked, err, sizeof(err));
+	free(img);
+	if (!cpio) {
+		check(k, "initramfs", 0, "%s: %s", k->initrd, err);
+		return;
+	}
+	s.release = ki->release;
+	s.prefix_len = (size_t)snprintf(s.prefix, sizeof(s.prefix), "lib/modules/%s/", ki->release);
+	if (cpio_walk(cpio, *unpacked, scan_member, &s, err, sizeof(err)) < 0)
+		check(k, "initramfs", 0, "%s: %s", k->initrd, err);
+	else if (!s.has_init)
+		check(k, "initramfs", 0, "%s: no /init in it: not an initramfs", k->initrd);
+	else
+		check(k, "initramfs", 1, "%s: %s, %s unpacked", k->initrd,
+		      mib(*packed, b1, sizeof(b1)), mib(*unpacked, b2, sizeof(b2)));
+	if (ki->release[0]) {
+		if (s.has_list)
+			check(k, "modules", 1, "%d module%s for %s (%s)", s.mods, s.mods == 1 ? "" : "s",
+			      ki->release, MODLOAD_LIST);
+		else if (s.other[0])
+			check(k, "modules", 0, "the initramfs has modules for %s, the kernel is %s: "
+			      "rebuild it for this kernel (make initramfs KERNEL_MODULES=...)",
+			      s.other, ki->release);
+		else
+			check(k, "modules", -1, "no lib/modules/%s/ in the initramfs: fine only if "
+			      "the kernel has its disk drivers built in", ki->release);
+	}
+	free(cpio);
+}
+
+/* Memory: the kernel's unpacked size, the initramfs twice (packed until
+ * the capture kernel unpacks it into the rootfs, which keeps it), and
+ * what the kernel and the dump need at run time. */
+static void test_memory(struct kdump_load *k, const struct kimage_info *ki, uint64_t packed,
+			size_t unpacked)
+{
+	char b1[32], b2[32], b3[32], b4[32], b5[32], b6[32];
+
+	if (k->st.crash_size < 0) {
+		check(k, "crash-memory", 0, "cannot read %s/kernel/kexec_crash_size: a kernel "
+		      "without kexec?", k->roots.sysfs);
+	} else if (k->st.crash_size == 0) {
+		check(k, "crash-memory", 0, "none reserved: boot with crashkernel=SIZE (e.g. "
+		      "crashkernel=256M)");
+	} else {
+		uint64_t need = ki->load_size + packed + unpacked + RUNTIME_MARGIN;
+		uint64_t have = (uint64_t)k->st.crash_size;
+
+		check(k, "crash-memory", have >= need, "%s reserved, %s needed (kernel %s + "
+		      "initramfs %s + unpacked %s + %s at run time)%s",
+		      mib(have, b1, sizeof(b1)), mib(need, b2, sizeof(b2)),
+		      mib(ki->load_size, b3, sizeof(b3)), mib(packed, b4, sizeof(b4)),
+		      mib(unpacked, b5, sizeof(b5)), mib(RUNTIME_MARGIN, b6, sizeof(b6)),
+		      have >= need ? "" : ": boot with a larger crashkernel=");
+	}
+}
+
+/* The dump target, as the capture kernel will look for it. */
+static void test_target(struct kdump_load *k)
+{
+	struct dumpdisk_found f;
+	char spec[256], err[512], b1[32];
+	int has = cmdline_get(k->cmdline, "dumpbox.target", spec, sizeof(spec)) == 0 && spec[0];
+
+	if (dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, err,
+			    sizeof(err)) == 0)
+		check(k, "dump-target", 1, "%s%s%s: %s, %s, %s free for the dump", f.dev,
+		      f.info.label[0] ? " LABEL=" : "", f.info.label,
+		      dumpdisk_layout_name(f.layout), dumpdisk_state_name(f.info.state),
+		      mib(f.info.capacity, b1, sizeof(b1)));
+	else
+		check(k, "dump-target", 0, "%s%s", has ? "dumpbox.target: " : "", err);
+}
+
 static int do_test(struct kdump_load *k)
 {
 	struct kimage_info ki;
-	uint8_t *img, *cpio = NULL;
-	size_t img_len, kernel_len, cpio_len = 0;
-	uint64_t initrd_size = 0;
-	char err[512], b1[32], b2[32], b3[32], b4[32], b5[32], b6[32];
-	struct scan s;
+	uint64_t packed;
+	size_t unpacked;
 
 	default_paths(k, 0);
 	build_cmdline(k);
@@ -439,101 +550,13 @@ static int do_test(struct kdump_load *k)
 		json_object(&k->j, NULL);
 		json_array(&k->j, "checks");
 	}
-
-	/* The kernel image: its release and the memory it unpacks into. */
-	memset(&ki, 0, sizeof(ki));
-	img = slurp(k->kernel, &kernel_len);
-	if (!img) {
-		check(k, "kernel", 0, "%s: %s", k->kernel, strerror(errno));
-	} else {
-		kimage_inspect(img, kernel_len, kernel_len, &ki);
-		free(img);
-		if (k->kver)
-			snprintf(ki.release, sizeof(ki.release), "%s", k->kver);
-		check(k, "kernel", ki.release[0] ? 1 : -1, "%s: %s, release %s, %s, unpacks into %s",
-		      k->kernel, ki.format, ki.release[0] ? ki.release : "unknown (--kernel-version)",
-		      mib(ki.file_size, b1, sizeof(b1)), mib(ki.load_size, b2, sizeof(b2)));
-	}
-
-	/* The initramfs: does it carry modules for that kernel? */
-	memset(&s, 0, sizeof(s));
-	img = slurp(k->initrd, &img_len);
-	if (!img) {
-		check(k, "initramfs", 0, "%s: %s", k->initrd, strerror(errno));
-	} else {
-		initrd_size = img_len;
-		cpio = cpio_load_image(img, img_len, FILE_MAX, &cpio_len, err, sizeof(err));
-		free(img);
-		if (!cpio) {
-			check(k, "initramfs", 0, "%s: %s", k->initrd, err);
-		} else {
-			s.release = ki.release;
-			s.prefix_len = (size_t)snprintf(s.prefix, sizeof(s.prefix), "lib/modules/%s/",
-							ki.release);
-			if (cpio_walk(cpio, cpio_len, scan_member, &s, err, sizeof(err)) < 0)
-				check(k, "initramfs", 0, "%s: %s", k->initrd, err);
-			else if (!s.has_init)
-				check(k, "initramfs", 0, "%s: no /init in it: not an initramfs", k->initrd);
-			else
-				check(k, "initramfs", 1, "%s: %s, %s unpacked", k->initrd,
-				      mib(initrd_size, b1, sizeof(b1)), mib(cpio_len, b2, sizeof(b2)));
-		}
-	}
-	if (cpio && ki.release[0]) {
-		if (s.has_list)
-			check(k, "modules", 1, "%d module%s for %s (%s)", s.mods, s.mods == 1 ? "" : "s",
-			      ki.release, MODLOAD_LIST);
-		else if (s.other[0])
-			check(k, "modules", 0, "the initramfs has modules for %s, the kernel is %s: "
-			      "rebuild it for this kernel (make initramfs KERNEL_MODULES=...)",
-			      s.other, ki.release);
-		else
-			check(k, "modules", -1, "no lib/modules/%s/ in the initramfs: fine only if "
-			      "the kernel has its disk drivers built in", ki.release);
-	}
-	free(cpio);
-
-	/* Memory: the kernel's unpacked size, the initramfs twice (packed
-	 * until the capture kernel unpacks it into the rootfs, which keeps
-	 * it), and what the kernel and the dump need at run time. */
-	if (k->st.crash_size < 0) {
-		check(k, "crash-memory", 0, "cannot read %s/kernel/kexec_crash_size: a kernel "
-		      "without kexec?", k->roots.sysfs);
-	} else if (k->st.crash_size == 0) {
-		check(k, "crash-memory", 0, "none reserved: boot with crashkernel=SIZE (e.g. "
-		      "crashkernel=256M)");
-	} else {
-		uint64_t need = ki.load_size + initrd_size + cpio_len + RUNTIME_MARGIN;
-		uint64_t have = (uint64_t)k->st.crash_size;
-
-		check(k, "crash-memory", have >= need, "%s reserved, %s needed (kernel %s + "
-		      "initramfs %s + unpacked %s + %s at run time)%s",
-		      mib(have, b1, sizeof(b1)), mib(need, b2, sizeof(b2)),
-		      mib(ki.load_size, b3, sizeof(b3)), mib(initrd_size, b4, sizeof(b4)),
-		      mib(cpio_len, b5, sizeof(b5)), mib(RUNTIME_MARGIN, b6, sizeof(b6)),
-		      have >= need ? "" : ": boot with a larger crashkernel=");
-	}
+	test_kernel(k, &ki);
+	test_initramfs(k, &ki, &packed, &unpacked);
+	test_memory(k, &ki, packed, unpacked);
 	if (k->st.lockdown[0] && strcmp(k->st.lockdown, "none") != 0)
 		check(k, "lockdown", -1, "lockdown is '%s': the kernel image must be signed with "
 		      "a trusted key", k->st.lockdown);
-
-	/* The dump target, as the capture kernel will look for it. */
-	{
-		struct dumpdisk_found f;
-		char spec[256];
-		int has = cmdline_get(k->cmdline, "dumpbox.target", spec, sizeof(spec)) == 0 && spec[0];
-		int rc = dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, err,
-					 sizeof(err));
-
-		if (rc == 0)
-			check(k, "dump-target", 1, "%s%s%s: %s, %s, %s free for the dump", f.dev,
-			      f.info.label[0] ? " LABEL=" : "", f.info.label,
-			      dumpdisk_layout_name(f.layout), dumpdisk_state_name(f.info.state),
-			      mib(f.info.capacity, b1, sizeof(b1)));
-		else
-			check(k, "dump-target", 0, "%s%s", has ? "dumpbox.target: " : "", err);
-	}
-
+	test_target(k);
 	if (k->st.loaded >= 0)
 		check(k, "loaded", k->st.loaded ? 1 : -1, "%s", k->st.loaded ? "a crash kernel is "
 		      "loaded" : "no crash kernel is loaded yet (run kdump-load)");

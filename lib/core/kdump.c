@@ -239,12 +239,85 @@ static uint64_t expected_size(struct kdump *kd)
 	return end;
 }
 
+/* Where the header says the parts are, checked against the file and
+ * against each other. */
+static int check_layout(struct kdump *kd, const struct kdump_header *h, uint64_t bs, char *err,
+			size_t errlen)
+{
+	uint64_t bitmaps;
+
+	/* Two bitmaps of equal size, whole blocks each. */
+	if (!h->bitmap_blocks || h->bitmap_blocks % 2)
+		return fail(err, errlen, EXIT_DAMAGED, "kdump header: %" PRIu32 " bitmap blocks: "
+			    "not two bitmaps of whole blocks", h->bitmap_blocks);
+	bitmaps = (uint64_t)h->bitmap_blocks * bs;
+	kd->bitmap_len = bitmaps / 2;
+	kd->off_bitmap = (1 + (uint64_t)h->sub_hdr_size) * bs;
+	kd->off_desc = kd->off_bitmap + bitmaps;
+	if (kd->bitmap_len > KDUMP_MAX_BITMAP)
+		return fail(err, errlen, EXIT_DAMAGED, "kdump header: bitmaps of %" PRIu64
+			    " bytes each describe more memory than this reader takes "
+			    "(%llu bytes a bitmap)", kd->bitmap_len, KDUMP_MAX_BITMAP);
+	if (kd->off_desc > kd->win->size)
+		return fail(err, errlen, EXIT_DAMAGED, "kdump header: the bitmaps end at offset %"
+			    PRIu64 ", past the end of the file (%" PRIu64 " bytes)",
+			    kd->off_desc, kd->win->size);
+	kd->max_mapnr = h->max_mapnr_64;
+	if (kd->max_mapnr > kd->bitmap_len * 8)
+		return fail(err, errlen, EXIT_DAMAGED, "kdump header: max_mapnr %" PRIu64
+			    " is more than the bitmaps describe (%" PRIu64 " pages)",
+			    kd->max_mapnr, kd->bitmap_len * 8);
+	kd->pfn_start = 0;
+	kd->pfn_end = kd->max_mapnr;
+	if (h->split) {
+		if (h->start_pfn_64 > h->end_pfn_64 || h->end_pfn_64 > kd->max_mapnr)
+			return fail(err, errlen, EXIT_DAMAGED, "kdump sub header: split range of pfns "
+				    "0x%" PRIx64 "-0x%" PRIx64 " is not inside 0-0x%" PRIx64,
+				    h->start_pfn_64, h->end_pfn_64, kd->max_mapnr);
+		kd->pfn_start = h->start_pfn_64;
+		kd->pfn_end = h->end_pfn_64;
+	}
+	return 0;
+}
+
+/* Bits past max_mapnr describe nothing; a split file holds its own
+ * range only. A dumped page is RAM, whatever the 1st bitmap says
+ * (verify reports it). Then the ranks: dumped pages before each
+ * KDUMP_RANK_BITS pfns, so a page's descriptor is found without a scan. */
+static void index_bitmaps(struct kdump *kd)
+{
+	uint64_t nranks, sum = 0;
+
+	clear_bits(kd->bitmap1, kd->max_mapnr, kd->bitmap_len * 8);
+	clear_bits(kd->bitmap2, kd->pfn_end, kd->bitmap_len * 8);
+	clear_bits(kd->bitmap2, 0, kd->pfn_start);
+	for (uint64_t i = 0; i < kd->bitmap_len; i++) {
+		unsigned extra = kd->bitmap2[i] & ~kd->bitmap1[i] & 0xffu;
+
+		kd->dumped_not_ram += (uint64_t)__builtin_popcount(extra);
+		kd->bitmap1[i] |= (unsigned char)extra;
+	}
+
+	nranks = kd->max_mapnr / KDUMP_RANK_BITS + 1;
+	kd->rank = xmalloc((size_t)nranks * sizeof(*kd->rank));
+	for (uint64_t i = 0; i < nranks; i++) {
+		uint64_t from = i * KDUMP_RANK_BITS, to = from + KDUMP_RANK_BITS;
+
+		kd->rank[i] = sum;
+		sum += count_bits(kd->bitmap2, from, to < kd->max_mapnr ? to : kd->max_mapnr);
+	}
+	kd->pages_dumped = sum;
+	kd->pages_ram = count_bits(kd->bitmap1, 0, kd->max_mapnr);
+	kd->desc_end = kd->off_desc + kd->pages_dumped * KDUMP_PAGE_DESC_SIZE;
+	kd->expected_size = expected_size(kd);
+}
+
 int kdump_open(struct kdump *kd, const struct window *w, char *err, size_t errlen)
 {
 	unsigned char blk[KDUMP_HEADER_SIZE], sub[KDUMP_SUBHEADER_SIZE];
 	struct kdump_header *h = &kd->h;
 	struct kdump_priv *p;
-	uint64_t bs, bitmaps, nranks, sum = 0;
+	uint64_t bs;
 	ssize_t n;
 	int rc;
 
@@ -269,37 +342,9 @@ int kdump_open(struct kdump *kd, const struct window *w, char *err, size_t errle
 	by_version(h);
 	kd->incomplete = !!(h->status & KDUMP_STATUS_INCOMPLETE);
 
-	/* Two bitmaps of equal size, whole blocks each. */
-	if (!h->bitmap_blocks || h->bitmap_blocks % 2)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: %" PRIu32 " bitmap blocks: "
-			    "not two bitmaps of whole blocks", h->bitmap_blocks);
-	bitmaps = (uint64_t)h->bitmap_blocks * bs;
-	kd->bitmap_len = bitmaps / 2;
-	kd->off_bitmap = (1 + (uint64_t)h->sub_hdr_size) * bs;
-	kd->off_desc = kd->off_bitmap + bitmaps;
-	if (kd->bitmap_len > KDUMP_MAX_BITMAP)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: bitmaps of %" PRIu64
-			    " bytes each describe more memory than this reader takes "
-			    "(%llu bytes a bitmap)", kd->bitmap_len, KDUMP_MAX_BITMAP);
-	if (kd->off_desc > w->size)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: the bitmaps end at offset %"
-			    PRIu64 ", past the end of the file (%" PRIu64 " bytes)",
-			    kd->off_desc, w->size);
-	kd->max_mapnr = h->max_mapnr_64;
-	if (kd->max_mapnr > kd->bitmap_len * 8)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: max_mapnr %" PRIu64
-			    " is more than the bitmaps describe (%" PRIu64 " pages)",
-			    kd->max_mapnr, kd->bitmap_len * 8);
-	kd->pfn_start = 0;
-	kd->pfn_end = kd->max_mapnr;
-	if (h->split) {
-		if (h->start_pfn_64 > h->end_pfn_64 || h->end_pfn_64 > kd->max_mapnr)
-			return fail(err, errlen, EXIT_DAMAGED, "kdump sub header: split range of pfns "
-				    "0x%" PRIx64 "-0x%" PRIx64 " is not inside 0-0x%" PRIx64,
-				    h->start_pfn_64, h->end_pfn_64, kd->max_mapnr);
-		kd->pfn_start = h->start_pfn_64;
-		kd->pfn_end = h->end_pfn_64;
-	}
+	rc = check_layout(kd, h, bs, err, errlen);
+	if (rc)
+		return rc;
 	rc = check_blob(kd, "the notes", h->offset_note, h->size_note, err, errlen);
 	if (!rc)
 		rc = check_blob(kd, "VMCOREINFO", h->offset_vmcoreinfo, h->size_vmcoreinfo, err, errlen);
@@ -311,32 +356,7 @@ int kdump_open(struct kdump *kd, const struct window *w, char *err, size_t errle
 		kdump_close(kd);
 		return rc;
 	}
-	/* Bits past max_mapnr describe nothing; a split file holds its own
-	 * range only. A dumped page is RAM, whatever the 1st bitmap says
-	 * (verify reports it). */
-	clear_bits(kd->bitmap1, kd->max_mapnr, kd->bitmap_len * 8);
-	clear_bits(kd->bitmap2, kd->pfn_end, kd->bitmap_len * 8);
-	clear_bits(kd->bitmap2, 0, kd->pfn_start);
-	for (uint64_t i = 0; i < kd->bitmap_len; i++) {
-		unsigned extra = kd->bitmap2[i] & ~kd->bitmap1[i] & 0xffu;
-
-		kd->dumped_not_ram += (uint64_t)__builtin_popcount(extra);
-		kd->bitmap1[i] |= (unsigned char)extra;
-	}
-
-	nranks = kd->max_mapnr / KDUMP_RANK_BITS + 1;
-	kd->rank = xmalloc((size_t)nranks * sizeof(*kd->rank));
-	for (uint64_t i = 0; i < nranks; i++) {
-		uint64_t from = i * KDUMP_RANK_BITS, to = from + KDUMP_RANK_BITS;
-
-		kd->rank[i] = sum;
-		sum += count_bits(kd->bitmap2, from, to < kd->max_mapnr ? to : kd->max_mapnr);
-	}
-	kd->pages_dumped = sum;
-	kd->pages_ram = count_bits(kd->bitmap1, 0, kd->max_mapnr);
-	kd->desc_end = kd->off_desc + kd->pages_dumped * KDUMP_PAGE_DESC_SIZE;
-	kd->expected_size = expected_size(kd);
-
+	index_bitmaps(kd);
 	p = xcalloc(1, sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);
 	p->descs = xmalloc(DESC_CACHE * KDUMP_PAGE_DESC_SIZE);

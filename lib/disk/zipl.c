@@ -408,34 +408,28 @@ static uint64_t bm_build(struct bootmap *bm, const struct comp *c, int nc, uint6
 	return sb;
 }
 
-int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_size,
-		      uint32_t partno, const struct zipl_tool *tool, uint32_t log_size,
-		      struct zipl_disk *z, char *err, size_t errlen)
+/* What the dump tool loads: with a stage 3 loader (Linux's dump tool
+ * on SCSI) its heap, stack, code and parameters first, then the kernel,
+ * the parmline and the initrd. parm and params hold what the components
+ * point to; returns how many there are, *psw where the IPL starts. */
+static int zipl_components(const struct zipl_tool *tool, uint32_t partno, char *parm,
+			   size_t parmlen, uint8_t params[64], struct comp c[8], uint64_t *psw)
 {
-	uint8_t params[64], mbr[512], *zero = NULL;
-	char parm[896];
-	struct comp c[8];
+	uint64_t image_end, parm_addr, rd_addr;
 	int nc = 0;
-	uint64_t image_end, parm_addr, rd_addr, psw, sb_blk, ptab, tail, log_off;
-	struct bootmap bm = { .buf = NULL, .blk = blk };
-	int rc = -1;
 
-	if (blk < 512 || blk > 4096 || (blk & (blk - 1)) || part_start % blk || part_size % blk)
-		return fail(err, errlen, -1, "unsupported block size %u", blk);
-	if (blk * COMPONENT_SIZE < COMPONENT_SIZE * 10)
-		return fail(err, errlen, -1, "block too small for the component table");
 	/* The parmline zipl writes for a dump partition; the partition
 	 * number travels as dump_mem=, which zfcpdump reads. */
-	snprintf(parm, sizeof(parm), "%s%sroot=/dev/ram0 dump_mem=%u possible_cpus=1 "
+	snprintf(parm, parmlen, "%s%sroot=/dev/ram0 dump_mem=%u possible_cpus=1 "
 		 "cgroup_disable=memory ", tool->parmline ? tool->parmline : "",
 		 tool->parmline && *tool->parmline ? " " : "", partno);
 	image_end = IMAGE_ENTRY + tool->kernel_len;
 	parm_addr = (image_end + 0xfff) & ~0xfffull;
-	rd_addr = (parm_addr + sizeof(parm) + 0xfffff) & ~0xfffffull;
+	rd_addr = (parm_addr + parmlen + 0xfffff) & ~0xfffffull;
 	if (tool->stage3) {
 		static uint8_t heap[STAGE3_HEAP_SIZE], stack[STAGE3_STACK_SIZE];
 
-		memset(params, 0, sizeof(params));
+		memset(params, 0, 64);
 		put_be64(params, parm_addr);
 		put_be64(params + 8, tool->initrd ? rd_addr : 0);
 		put_be64(params + 16, tool->initrd_len);
@@ -447,16 +441,61 @@ int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_s
 		c[nc++] = (struct comp){ heap, sizeof(heap), STAGE3_HEAP_ADDRESS };
 		c[nc++] = (struct comp){ stack, sizeof(stack), STAGE3_STACK_ADDRESS };
 		c[nc++] = (struct comp){ tool->stage3, tool->stage3_len, STAGE3_ENTRY };
-		c[nc++] = (struct comp){ params, sizeof(params), STAGE3_PARAMS_ADDRESS };
-		psw = STAGE3_ENTRY | PSW_LOAD;
+		c[nc++] = (struct comp){ params, 64, STAGE3_PARAMS_ADDRESS };
+		*psw = STAGE3_ENTRY | PSW_LOAD;
 	} else {
-		psw = IMAGE_ENTRY | PSW_LOAD;
+		*psw = IMAGE_ENTRY | PSW_LOAD;
 	}
 	c[nc++] = (struct comp){ tool->kernel, tool->kernel_len, IMAGE_ENTRY };
 	c[nc++] = (struct comp){ parm, strlen(parm) + 1, parm_addr };
 	if (tool->initrd)
 		c[nc++] = (struct comp){ tool->initrd, tool->initrd_len, rd_addr };
+	return nc;
+}
 
+/* The boot record: zipl's fields in the MBR's boot code area; the
+ * partition table from byte 440 on stays as it is. */
+static int zipl_write_boot_record(int fd, const struct zipl_disk *z, char *err, size_t errlen)
+{
+	uint8_t mbr[512], *bi = mbr + ZIPL_BOOT_INFO_OFF;
+
+	if (pread_full(fd, mbr, sizeof(mbr), 0, NULL) < 0)
+		return fail(err, errlen, -1, "cannot read the MBR: %s", strerror(errno));
+	memset(mbr, 0, ZIPL_BOOT_INFO_OFF + 40);
+	memcpy(mbr, "zIPL", 4);
+	put_be32(mbr + 4, 1);
+	put_blockptr(mbr + 16, z->ptab_block, z->blk, 1);
+	memcpy(bi, "zIPL", 4);
+	bi[4] = 1;		/* version */
+	bi[5] = 1;		/* bp_type: dump */
+	bi[6] = 2;		/* dev_type: SCSI */
+	bi[7] = 1;		/* flags: 64-bit (what zipl on s390x sets) */
+	put_be64(bi + 8, z->sb_off);
+	if (pwrite_all(fd, mbr, sizeof(mbr), 0) < 0)
+		return fail(err, errlen, -1, "cannot write the zIPL boot record: %s",
+			    strerror(errno));
+	return 0;
+}
+
+int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_size,
+		      uint32_t partno, const struct zipl_tool *tool, uint32_t log_size,
+		      struct zipl_disk *z, char *err, size_t errlen)
+{
+	uint8_t params[64], *zero = NULL;
+	char parm[896];
+	struct comp c[8];
+	int nc;
+	uint64_t psw, sb_blk, ptab, tail, log_off;
+	struct bootmap bm = { .buf = NULL, .blk = blk };
+	int rc = -1;
+
+	if (blk < 512 || blk > 4096 || (blk & (blk - 1)) || part_start % blk || part_size % blk)
+		return fail(err, errlen, -1, "unsupported block size %u", blk);
+	if (blk * COMPONENT_SIZE < COMPONENT_SIZE * 10)
+		return fail(err, errlen, -1, "block too small for the component table");
+	nc = zipl_components(tool, partno, parm, sizeof(parm), params, c, &psw);
+
+	/* Built once to learn its size, then where it goes. */
 	bm_build(&bm, c, nc, psw, &ptab);
 	/* Tail: the bootmap, then our log area, 4 KiB aligned. */
 	log_size = (log_size + 4095) & ~4095u;
@@ -508,28 +547,8 @@ int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_s
 		fail(err, errlen, -1, "cannot write the superblock: %s", strerror(errno));
 		goto out;
 	}
-	/* The boot record: zipl's fields in the MBR's boot code area; the
-	 * partition table from byte 440 on stays as it is. */
-	if (pread_full(fd, mbr, sizeof(mbr), 0, NULL) < 0) {
-		fail(err, errlen, -1, "cannot read the MBR: %s", strerror(errno));
+	if (zipl_write_boot_record(fd, z, err, errlen) < 0)
 		goto out;
-	}
-	memset(mbr, 0, ZIPL_BOOT_INFO_OFF + 40);
-	memcpy(mbr, "zIPL", 4);
-	put_be32(mbr + 4, 1);
-	put_blockptr(mbr + 16, z->ptab_block, blk, 1);
-	uint8_t *bi = mbr + ZIPL_BOOT_INFO_OFF;
-
-	memcpy(bi, "zIPL", 4);
-	bi[4] = 1;		/* version */
-	bi[5] = 1;		/* bp_type: dump */
-	bi[6] = 2;		/* dev_type: SCSI */
-	bi[7] = 1;		/* flags: 64-bit (what zipl on s390x sets) */
-	put_be64(bi + 8, z->sb_off);
-	if (pwrite_all(fd, mbr, sizeof(mbr), 0) < 0) {
-		fail(err, errlen, -1, "cannot write the zIPL boot record: %s", strerror(errno));
-		goto out;
-	}
 	z->page0_kind = ZIPL_PAGE0_ZERO;
 	rc = 0;
 out:

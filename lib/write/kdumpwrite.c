@@ -924,11 +924,88 @@ static int pages(struct kw *w)
 	return w->geof ? EXIT_OK : EXIT_INCOMPLETE;
 }
 
+/* Everything before the pages: the header blocks (written last, zeros
+ * now), the sub-header, both bitmaps' places, and the zero page. */
+static int write_prologue(struct kw *w)
+{
+	int rc = put_zeros(w, w->ps, 0);
+
+	if (!rc)
+		rc = write_subheader(w);
+	if (!rc)
+		rc = write_bm1(w);
+	if (!rc)
+		rc = put_zeros(w, (uint64_t)w->bm_blocks * w->ps, w->off_bm2);
+	/* With zero pages excluded, makedumpfile stores the zero page first:
+	 * the same here, so that our files and its own are the same bytes. */
+	if (!rc && (w->o->dump_level & DL_ZERO) && w->ndesc) {
+		rc = put_zeros(w, w->ps, w->data_end);
+		w->zero_off = w->data_end;
+		w->data_end += w->ps;
+	}
+	return rc;
+}
+
+/* After the pages (rc: how they went): what was written is kept and
+ * described, also when the target is full or a signal came: crash reads
+ * an INCOMPLETE dump. The first failure is the one to report. */
+static int write_epilogue(struct kw *w, int rc, int reserved)
+{
+	struct dump_target *t = w->t;
+	char reason[sizeof(t->reason)];
+	int full = rc == EXIT_INCOMPLETE && reserved, err = t->error;
+
+	memcpy(reason, t->reason, sizeof(reason));
+	if (!rc || full) {
+		int rc2 = flush_desc(w);
+
+		if (rc2 == EXIT_INCOMPLETE) {
+			w->ndescbuf = 0;	/* their pages stay out of the bitmap */
+			if (!rc) {
+				rc = rc2;
+				full = 1;
+				memcpy(reason, t->reason, sizeof(reason));
+				err = t->error;
+			}
+			rc2 = EXIT_OK;
+		}
+		if (!rc2)
+			rc2 = flush_bm2(w);
+		if (!rc2 && t->ops->sync(t) < 0)
+			rc2 = write_failed(w, "fsync", w->data_end);
+		if (!rc2)
+			rc2 = write_header(w, rc != EXIT_OK || (w->src && w->src->incomplete));
+		if (!rc)
+			rc = rc2;
+	}
+	if (full) {
+		memcpy(t->reason, reason, sizeof(reason));
+		t->error = err;
+	}
+	return rc;
+}
+
+static void kw_free(struct kw *w)
+{
+	if (w->slots) {
+		for (unsigned i = 0; i < w->nslots; i++) {
+			free(w->slots[i].in);
+			free(w->slots[i].out);
+		}
+		free(w->slots);
+	}
+	free(w->ext);
+	free(w->notes);
+	free(w->zeros);
+	free(w->bm2);
+	free(w->descbuf);
+	free(w->descpfn);
+}
+
 int dump_vmcore_kdump(const struct vmcore *vc, struct dump_target *t, const struct dump_opts *o)
 {
 	struct kw w = { .vc = vc, .t = t, .o = o };
-	char reason[sizeof(t->reason)];
-	int rc, frc, full, err, reserved = 0;
+	int rc, frc, reserved = 0;
 
 	t->written = t->zero_bytes = t->bad_bytes = 0;
 	t->nbad = 0;
@@ -963,58 +1040,14 @@ int dump_vmcore_kdump(const struct vmcore *vc, struct dump_target *t, const stru
 		rc = write_failed(&w, "preparing the target", 0);
 		goto out;
 	}
-	rc = put_zeros(&w, w.ps, 0);
-	if (!rc)
-		rc = write_subheader(&w);
-	if (!rc)
-		rc = write_bm1(&w);
-	if (!rc)
-		rc = put_zeros(&w, (uint64_t)w.bm_blocks * w.ps, w.off_bm2);
-	/* With zero pages excluded, makedumpfile stores the zero page first:
-	 * the same here, so that our files and its own are the same bytes. */
-	if (!rc && (o->dump_level & DL_ZERO) && w.ndesc) {
-		rc = put_zeros(&w, w.ps, w.data_end);
-		w.zero_off = w.data_end;
-		w.data_end += w.ps;
-	}
+	rc = write_prologue(&w);
 	if (!rc) {
 		reserved = 1;
 		start_threads(&w);
 		rc = pages(&w);
 		stop_threads(&w);
 	}
-	/* What was written is kept and described, also when the target is
-	 * full or a signal came: crash reads an INCOMPLETE dump. The first
-	 * failure is the one to report. */
-	full = rc == EXIT_INCOMPLETE && reserved;
-	memcpy(reason, t->reason, sizeof(reason));
-	err = t->error;
-	if (!rc || full) {
-		int rc2 = flush_desc(&w);
-
-		if (rc2 == EXIT_INCOMPLETE) {
-			w.ndescbuf = 0;	/* their pages stay out of the bitmap */
-			if (!rc) {
-				rc = rc2;
-				full = 1;
-				memcpy(reason, t->reason, sizeof(reason));
-				err = t->error;
-			}
-			rc2 = EXIT_OK;
-		}
-		if (!rc2)
-			rc2 = flush_bm2(&w);
-		if (!rc2 && t->ops->sync(t) < 0)
-			rc2 = write_failed(&w, "fsync", w.data_end);
-		if (!rc2)
-			rc2 = write_header(&w, rc != EXIT_OK || (w.src && w.src->incomplete));
-		if (!rc)
-			rc = rc2;
-	}
-	if (full) {
-		memcpy(t->reason, reason, sizeof(reason));
-		t->error = err;
-	}
+	rc = write_epilogue(&w, rc, reserved);
 	if (w.codec_errors)
 		warnmsg("%s failed on %d pages: they are stored uncompressed",
 			codec_name(w.codec), w.codec_errors);
@@ -1035,18 +1068,6 @@ int dump_vmcore_kdump(const struct vmcore *vc, struct dump_target *t, const stru
 		rc = EXIT_INCOMPLETE;
 	}
 out:
-	if (w.slots) {
-		for (unsigned i = 0; i < w.nslots; i++) {
-			free(w.slots[i].in);
-			free(w.slots[i].out);
-		}
-		free(w.slots);
-	}
-	free(w.ext);
-	free(w.notes);
-	free(w.zeros);
-	free(w.bm2);
-	free(w.descbuf);
-	free(w.descpfn);
+	kw_free(&w);
 	return rc;
 }

@@ -155,28 +155,13 @@ static int page_type(struct mm *m, const char *name, int32_t *out)
 	return 1;
 }
 
-static int page_keys(struct mm *m)
+/* What compound pages need: the head flag, and where the order (and the
+ * destructor, which says hugetlb on older kernels) is. */
+static void compound_keys(struct mm *m)
 {
 	const struct vmcore *vc = m->vc;
 	uint64_t u;
 	int64_t n;
-
-	m->ul = vmcore_ulong_size(vc);
-	if (vmcoreinfo_size(vc, "page", &m->sz) < 0 || m->sz < 2 * m->ul ||
-	    m->sz > MAX_PAGE_STRUCT) {
-		missing(m, DL_MAX, "usable SIZE(page)");
-		return -1;
-	}
-	if (page_offset(m, "page.flags", m->ul, &m->off_flags) < 0) {
-		missing(m, DL_MAX, "usable OFFSET(page.flags)");
-		return -1;
-	}
-	m->have_mapping = page_offset(m, "page.mapping", m->ul, &m->off_mapping) == 0;
-	m->have_mapcount = page_offset(m, "page._mapcount", 4, &m->off_mapcount) == 0;
-	m->have_private = page_offset(m, "page.private", m->ul, &m->off_private) == 0;
-	/* compound_info: its name since Linux 7.1. */
-	m->have_head = page_offset(m, "page.compound_head", m->ul, &m->off_head) == 0 ||
-		       page_offset(m, "page.compound_info", m->ul, &m->off_head) == 0;
 
 	if (vmcoreinfo_number(vc, "PG_head_mask", &n) == 0 && n > 0)
 		m->head_mask = (uint64_t)n;
@@ -210,6 +195,31 @@ static int page_keys(struct mm *m)
 		m->have_dtor = 0;
 	m->have_hugetlb_dtor = m->have_dtor &&
 			       vmcoreinfo_number(vc, "HUGETLB_PAGE_DTOR", &m->hugetlb_dtor) == 0;
+}
+
+static int page_keys(struct mm *m)
+{
+	const struct vmcore *vc = m->vc;
+	uint64_t u;
+
+	m->ul = vmcore_ulong_size(vc);
+	if (vmcoreinfo_size(vc, "page", &m->sz) < 0 || m->sz < 2 * m->ul ||
+	    m->sz > MAX_PAGE_STRUCT) {
+		missing(m, DL_MAX, "usable SIZE(page)");
+		return -1;
+	}
+	if (page_offset(m, "page.flags", m->ul, &m->off_flags) < 0) {
+		missing(m, DL_MAX, "usable OFFSET(page.flags)");
+		return -1;
+	}
+	m->have_mapping = page_offset(m, "page.mapping", m->ul, &m->off_mapping) == 0;
+	m->have_mapcount = page_offset(m, "page._mapcount", 4, &m->off_mapcount) == 0;
+	m->have_private = page_offset(m, "page.private", m->ul, &m->off_private) == 0;
+	/* compound_info: its name since Linux 7.1. */
+	m->have_head = page_offset(m, "page.compound_head", m->ul, &m->off_head) == 0 ||
+		       page_offset(m, "page.compound_info", m->ul, &m->off_head) == 0;
+
+	compound_keys(m);
 
 	m->pg_lru = flag_bit(m, "PG_lru");
 	m->pg_private = flag_bit(m, "PG_private");
