@@ -223,8 +223,9 @@ static int cmd_prep(struct diskprep *ctx)
 	if (prep_plan(&rq, &p, &e) < 0)
 		die(e.status, "%s", e.msg);
 
+	if (uuid_generate(uuid) < 0)
+		die(EXIT_DAMAGED, "no random numbers for the UUID:");
 	/* Everything below writes. */
-	uuid_generate(uuid);
 	if (p.new_table && prep_write_table(&rq, &p, uuid, &e) < 0)
 		die(e.status, "%s", e.msg);
 	if (rq.zipl) {

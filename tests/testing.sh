@@ -91,3 +91,26 @@ testcheck() {
 		sed 's/^/  /' "$_testdir/out" | tail -n 30
 	fi
 }
+
+# quick_suite DIR [--arch ARCH]: the quick suite (tests/run --quick) again,
+# for the build in DIR (O=DIR, built already: two runs must not build it
+# at once), as two runs side by side, one core each: badinput.test, the
+# longest file, in one, everything else in the other. Their result lines
+# go to DIR/results, their output to DIR/run.log and DIR/run-badinput.log;
+# prints "N passed, N failed, N skipped in S s".
+quick_suite() {
+	_qd=$1
+	shift
+	rm -f "$_qd/results" "$_qd/results.1" "$_qd/results.2"
+	_qt=$(date +%s)
+	O="$_qd" RESULTS_COPY="$_qd/results.1" DUMPBOX_TEST_TIMES="$_qd/test-times.1" VERBOSE= \
+		DUMPBOX_PREBUILT=1 "$SRC/tests/run" "$@" --quick badinput > "$_qd/run-badinput.log" 2>&1 &
+	_qp=$!
+	O="$_qd" RESULTS_COPY="$_qd/results.2" DUMPBOX_TEST_TIMES="$_qd/test-times.2" VERBOSE= \
+		DUMPBOX_PREBUILT=1 DUMPBOX_TESTS_SKIP="badinput" "$SRC/tests/run" "$@" --quick > "$_qd/run.log" 2>&1
+	wait "$_qp"
+	if [ -s "$_qd/results.1" ] && [ -s "$_qd/results.2" ]; then
+		cat "$_qd/results.1" "$_qd/results.2" > "$_qd/results"
+	fi
+	echo "$(grep -c '^PASS ' "$_qd/results" 2>/dev/null) passed, $(grep -c '^FAIL ' "$_qd/results" 2>/dev/null) failed, $(grep -c '^SKIP ' "$_qd/results" 2>/dev/null) skipped in $(( $(date +%s) - _qt )) s"
+}

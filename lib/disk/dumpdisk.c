@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -20,6 +21,8 @@
 #include "base/bytes.h"
 #include "base/diskio.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
+#include "base/fields.h"
 #include "core/elflayout.h"
 #include "core/vmcore.h"
 #include "disk/dumpdisk.h"
@@ -82,66 +85,44 @@ static uint64_t now(void)
 	return (uint64_t)time(NULL);
 }
 
-static void copy_str(char *dst, size_t dstlen, const void *src, size_t srclen)
-{
-	size_t n = strnlen(src, srclen);
-
-	if (n >= dstlen)
-		n = dstlen - 1;
-	memcpy(dst, src, n);
-	dst[n] = 0;
-	/* Labels and releases are printed and put in JSON: control
-	 * characters from a damaged disk must not reach a terminal. */
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
-			dst[i] = '?';
-}
-
 /* ---- our superblock --------------------------------------------------- */
-
-/* A NUL-padded string field; the last byte stays NUL. */
-static void put_str(uint8_t *dst, size_t len, const char *src)
-{
-	size_t n = strnlen(src, len - 1);
-
-	memcpy(dst, src, n);
-	memset(dst + n, 0, len - n);
-}
 
 static uint64_t backup_offset(uint64_t part_size)
 {
 	return (part_size - DUMPDISK_SB_AREA) & ~(uint64_t)(DUMPDISK_SB_AREA - 1);
 }
 
+/* The superblock (docs/FORMAT.md): magic at 0, its size at 12, the
+ * CRC32 of bytes 0-507 at 508. */
+#define SB_U32(at, m) FIELD_U32(at, struct dumpdisk_sb, m)
+#define SB_U64(at, m) FIELD_U64(at, struct dumpdisk_sb, m)
+#define SB_STR(at, w, m) FIELD_STR(at, w, struct dumpdisk_sb, m)
+const struct field dumpdisk_sb_fields[] = {
+	SB_U32(8, version),
+	FIELD_BYTES(16, 16, struct dumpdisk_sb, uuid),
+	SB_STR(32, 64, label),
+	SB_U64(96, part_start),		SB_U64(104, part_size),
+	SB_U64(112, log_offset),	SB_U64(120, log_size),
+	SB_U64(128, dump_offset),	SB_U64(136, dump_size),
+	SB_U32(144, block_size),	SB_U32(148, state),
+	SB_U64(152, generation),	SB_U64(160, dump_id),
+	SB_U32(168, flags),		SB_U32(172, format),
+	SB_U64(176, dump_bytes),
+	SB_U64(184, crash_time),	SB_U64(192, begin_time),
+	SB_U64(200, finish_time),	SB_U64(208, extract_time),
+	SB_U32(216, data_crc),
+	SB_STR(224, 65, kernel_release),
+	SB_STR(289, 32, writer),
+	SB_STR(321, 64, reason),
+};
+const size_t dumpdisk_sb_nfields = ARRAY_SIZE(dumpdisk_sb_fields);
+
 void dumpdisk_sb_encode(uint8_t *b, const struct dumpdisk_sb *sb)
 {
 	memset(b, 0, DUMPDISK_SB_SIZE);
 	memcpy(b, DUMPDISK_MAGIC, 8);
-	put_le32(b + 8, sb->version);
+	fields_encode(b, dumpdisk_sb_fields, dumpdisk_sb_nfields, sb);
 	put_le32(b + 12, DUMPDISK_SB_SIZE);
-	memcpy(b + 16, sb->uuid, 16);
-	put_str(b + 32, 64, sb->label);
-	put_le64(b + 96, sb->part_start);
-	put_le64(b + 104, sb->part_size);
-	put_le64(b + 112, sb->log_offset);
-	put_le64(b + 120, sb->log_size);
-	put_le64(b + 128, sb->dump_offset);
-	put_le64(b + 136, sb->dump_size);
-	put_le32(b + 144, sb->block_size);
-	put_le32(b + 148, sb->state);
-	put_le64(b + 152, sb->generation);
-	put_le64(b + 160, sb->dump_id);
-	put_le32(b + 168, sb->flags);
-	put_le32(b + 172, sb->format);
-	put_le64(b + 176, sb->dump_bytes);
-	put_le64(b + 184, sb->crash_time);
-	put_le64(b + 192, sb->begin_time);
-	put_le64(b + 200, sb->finish_time);
-	put_le64(b + 208, sb->extract_time);
-	put_le32(b + 216, sb->data_crc);
-	put_str(b + 224, 65, sb->kernel_release);
-	put_str(b + 289, 32, sb->writer);
-	put_str(b + 321, 64, sb->reason);
 	put_le32(b + 508, (uint32_t)crc32(0, b, 508));
 }
 
@@ -161,29 +142,7 @@ int dumpdisk_sb_decode(struct dumpdisk_sb *sb, const uint8_t *b, uint64_t region
 	if (sb->version == 0 || get_le32(b + 12) != DUMPDISK_SB_SIZE)
 		return fail(err, errlen, EXIT_DAMAGED, "superblock version %u or size %u is invalid",
 			    sb->version, get_le32(b + 12));
-	memcpy(sb->uuid, b + 16, 16);
-	copy_str(sb->label, sizeof(sb->label), b + 32, 64);
-	sb->part_start = get_le64(b + 96);
-	sb->part_size = get_le64(b + 104);
-	sb->log_offset = get_le64(b + 112);
-	sb->log_size = get_le64(b + 120);
-	sb->dump_offset = get_le64(b + 128);
-	sb->dump_size = get_le64(b + 136);
-	sb->block_size = get_le32(b + 144);
-	sb->state = get_le32(b + 148);
-	sb->generation = get_le64(b + 152);
-	sb->dump_id = get_le64(b + 160);
-	sb->flags = get_le32(b + 168);
-	sb->format = get_le32(b + 172);
-	sb->dump_bytes = get_le64(b + 176);
-	sb->crash_time = get_le64(b + 184);
-	sb->begin_time = get_le64(b + 192);
-	sb->finish_time = get_le64(b + 200);
-	sb->extract_time = get_le64(b + 208);
-	sb->data_crc = get_le32(b + 216);
-	copy_str(sb->kernel_release, sizeof(sb->kernel_release), b + 224, 65);
-	copy_str(sb->writer, sizeof(sb->writer), b + 289, 32);
-	copy_str(sb->reason, sizeof(sb->reason), b + 321, 64);
+	fields_decode(sb, dumpdisk_sb_fields, dumpdisk_sb_nfields, b);
 
 	/* Every size is checked against the others and against the device:
 	 * a superblock is input, and a wrong size must not make us read or
@@ -446,6 +405,7 @@ int dumpdisk_open(struct dumpdisk *d, const char *path, int mode)
 {
 	struct ptable pt;
 	char perr[160];
+	struct err pe;
 	int isblk, rc;
 
 	memset(d, 0, sizeof(*d));
@@ -475,7 +435,7 @@ int dumpdisk_open(struct dumpdisk *d, const char *path, int mode)
 		return rc;
 	/* 3. A whole disk (or disk image) with a partition table: look in
 	 * each partition, ours first by type. */
-	if (ptable_read(d->fd, d->dev_size, d->sector, &pt, perr, sizeof(perr)) == 0 &&
+	if (ptable_read(d->fd, d->dev_size, d->sector, &pt, &pe) == 0 &&
 	    pt.kind != PTABLE_NONE) {
 		for (int pass = 0; pass < 2; pass++) {
 			for (size_t i = 0; i < pt.nparts; i++) {
@@ -682,6 +642,23 @@ int dumpdisk_may_overwrite(struct dumpdisk *d)
 		     in->kernel_release[0] ? " of " : "", in->kernel_release);
 }
 
+/* A dump's id tells one dump from the next on the same disk; it needs no
+ * secrecy, and a capture kernel early in boot must not wait for the
+ * entropy pool: random if there is randomness at once, else the time. */
+static uint64_t new_dump_id(void)
+{
+	uint64_t id;
+
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		id = ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+		     ((uint64_t)getpid() << 48);
+	}
+	return id | 1;	/* 0 means "no dump" */
+}
+
 int dumpdisk_begin(struct dumpdisk *d, const struct dumpdisk_meta *m, const char *log,
 		   size_t loglen)
 {
@@ -689,8 +666,7 @@ int dumpdisk_begin(struct dumpdisk *d, const struct dumpdisk_meta *m, const char
 
 	if (!d->writable || d->layout == DUMPDISK_NONE)
 		return dfail(d, -1, "not open for writing");
-	random_bytes(&id, sizeof(id));
-	id |= 1;	/* 0 means "no dump" */
+	id = new_dump_id();
 	d->next = 0;
 	d->crc_lost = 0;
 	d->page0_set = 0;

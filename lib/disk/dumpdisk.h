@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/fields.h"
 #include "base/window.h"
 #include "disk/zipl.h"
 
@@ -71,6 +72,9 @@ struct dumpdisk_sb {
 int dumpdisk_sb_decode(struct dumpdisk_sb *sb, const uint8_t *buf, uint64_t region_size,
 		       char *err, size_t errlen);
 void dumpdisk_sb_encode(uint8_t *buf, const struct dumpdisk_sb *sb);
+/* The superblock's fields, one table for both directions (base/fields.h). */
+extern const struct field dumpdisk_sb_fields[];
+extern const size_t dumpdisk_sb_nfields;
 
 /* What is on the disk, the same for both layouts. */
 struct dumpdisk_info {

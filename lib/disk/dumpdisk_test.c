@@ -16,6 +16,7 @@
 
 #include "base/bytes.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "core/vmcore.h"
 #include "disk/dumpdisk.h"
 #include "disk/dumpfind.h"
@@ -262,7 +263,8 @@ static void gpt_round_trip(void **state)
 	struct ptable pt;
 	uint8_t u[16], g[16], back[16];
 	uint64_t start, size;
-	char s[37], err[128];
+	char s[37];
+	struct err e;
 	int fd = open(img, O_RDWR);
 
 	(void)state;
@@ -277,7 +279,7 @@ static void gpt_round_trip(void **state)
 	assert_memory_equal(u, back, 16);	/* GPT's PARTUUID text = our UUID text */
 	assert_int_equal(ptable_write_gpt(fd, IMG_SIZE, 512, ptable_dumpbox_type, u, "x", &start,
 					  &size), 0);
-	assert_int_equal(ptable_read(fd, IMG_SIZE, 512, &pt, err, sizeof(err)), 0);
+	assert_int_equal(ptable_read(fd, IMG_SIZE, 512, &pt, &e), 0);
 	assert_int_equal(pt.kind, PTABLE_GPT);
 	assert_int_equal(pt.nparts, 1);
 	assert_int_equal(pt.parts[0].start, start);
@@ -286,7 +288,7 @@ static void gpt_round_trip(void **state)
 	assert_false(pt.gpt_backup_bad);
 	/* Lose the primary header: the backup still gives the table. */
 	assert_int_equal(pwrite_all(fd, "XXXXXXXX", 8, 512), 0);
-	assert_int_equal(ptable_read(fd, IMG_SIZE, 512, &pt, err, sizeof(err)), 0);
+	assert_int_equal(ptable_read(fd, IMG_SIZE, 512, &pt, &e), 0);
 	assert_int_equal(pt.nparts, 1);
 	close(fd);
 }
@@ -340,11 +342,26 @@ static void lookup_by_uuid_label_path_only(void **state)
 	assert_int_equal(system(spec), 0);
 }
 
+/* Both on-disk records are tables (base/fields.h): every field inside
+ * its record, none overlapping another or the magic, version, size and
+ * checksum the encoders write themselves. */
+static void record_tables_are_sound(void **state)
+{
+	(void)state;
+	assert_int_equal(fields_check(dumpdisk_sb_fields, dumpdisk_sb_nfields, 508), 0);
+	for (size_t i = 0; i < dumpdisk_sb_nfields; i++)
+		assert_true(dumpdisk_sb_fields[i].at >= 16 || dumpdisk_sb_fields[i].at == 8);
+	assert_int_equal(fields_check(zipl_ext_fields, zipl_ext_nfields, ZIPL_EXT_SIZE - 4), 0);
+	for (size_t i = 0; i < zipl_ext_nfields; i++)
+		assert_true(zipl_ext_fields[i].at >= 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cksm_is_s390_cksm),
 		cmocka_unit_test(superblock_round_trip),
+		cmocka_unit_test(record_tables_are_sound),
 		cmocka_unit_test(write_any_order_crc),
 		cmocka_unit_test(vmcore_reads_from_the_disk),
 		cmocka_unit_test(log_bound_to_its_dump),

@@ -240,15 +240,17 @@ static int plan_new_table(const struct prep_request *rq, struct prep_plan *p,
 
 static int decide(const struct prep_request *rq, struct prep_plan *p, struct err *e)
 {
-	char what[512], why[256];
+	char what[512];
+	struct err pe;
 	struct ptable pt;
 	struct dumpdisk old;
 	int ours_at_0, want_table;
 
 	if (open_exclusive(rq, p, e) < 0 || check_unextracted(rq, e) < 0)
 		return -1;
-	if (ptable_read(p->fd, p->size, p->sector, &pt, why, sizeof(why)) < 0 && !rq->force)
-		return err_set(e, EXIT_DAMAGED, "%s: %s; use --force to overwrite it", rq->path, why);
+	if (ptable_read(p->fd, p->size, p->sector, &pt, &pe) < 0 && !rq->force)
+		return err_set(e, EXIT_DAMAGED, "%s: %s; use --force to overwrite it", rq->path,
+			       pe.msg);
 	ours_at_0 = dumpdisk_open(&old, rq->path, DUMPDISK_RDONLY) != EXIT_NOT_OURS &&
 		    old.layout == DUMPDISK_OURS && old.region_start == 0;
 	dumpdisk_close(&old);

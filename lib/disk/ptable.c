@@ -14,6 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "disk/ptable.h"
 
 #define MIB (1024 * 1024ull)
@@ -32,19 +33,9 @@ const uint8_t ptable_linux_type[16] = {
 	0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4,
 };
 
-static void set_err(char *err, size_t len, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- UUIDs ------------------------------------------------------------ */
 
-void random_bytes(void *buf, size_t len)
+int random_bytes(void *buf, size_t len)
 {
 	uint8_t *p = buf;
 
@@ -55,22 +46,25 @@ void random_bytes(void *buf, size_t len)
 			continue;
 		if (n <= 0) {
 			int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+			int rc = fd < 0 ? -1 : pread_full(fd, p, len, 0, NULL);
 
-			if (fd < 0 || pread_full(fd, p, len, 0, NULL) < 0)
-				die(EXIT_DAMAGED, "no random numbers:");
-			close(fd);
-			return;
+			if (fd >= 0)
+				close(fd);
+			return rc < 0 ? -1 : 0;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
-void uuid_generate(uint8_t u[16])
+int uuid_generate(uint8_t u[16])
 {
-	random_bytes(u, 16);
+	if (random_bytes(u, 16) < 0)
+		return -1;
 	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
 	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+	return 0;
 }
 
 void uuid_format(const uint8_t u[16], char out[37])
@@ -162,7 +156,7 @@ static int gpt_header_ok(const uint8_t *h, uint32_t sector, uint64_t lba,
 }
 
 static int gpt_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
-		    uint8_t *hdr, char *err, size_t errlen)
+		    uint8_t *hdr, struct err *err)
 {
 	uint64_t nsect = dev_size / sector;
 	uint32_t n = get_le32(hdr + 80), esz = get_le32(hdr + 84);
@@ -172,17 +166,17 @@ static int gpt_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *p
 	uint8_t *ents;
 
 	if (elba >= nsect || tlen > (nsect - elba) * sector) {
-		set_err(err, errlen, "GPT partition entries lie past the end of the disk");
+		err_set(err, EXIT_DAMAGED, "GPT partition entries lie past the end of the disk");
 		return -1;
 	}
 	ents = xmalloc(tlen);
 	if (pread_full(fd, ents, tlen, elba * sector, NULL) < 0) {
-		set_err(err, errlen, "cannot read the GPT entries: %s", strerror(errno));
+		err_set(err, EXIT_DAMAGED, "cannot read the GPT entries:");
 		free(ents);
 		return -1;
 	}
 	if ((uint32_t)crc32(0, ents, (uInt)tlen) != get_le32(hdr + 88)) {
-		set_err(err, errlen, "GPT partition entries fail their checksum");
+		err_set(err, EXIT_DAMAGED, "GPT partition entries fail their checksum");
 		free(ents);
 		return -1;
 	}
@@ -218,8 +212,7 @@ static int gpt_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *p
 	return 0;
 }
 
-int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
-		char *err, size_t errlen)
+int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt, struct err *err)
 {
 	uint8_t *buf;
 	uint64_t nsect;
@@ -234,7 +227,7 @@ int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
 		return 0;
 	buf = xmalloc(2 * (size_t)sector);
 	if (pread_full(fd, buf, 2 * (size_t)sector, 0, NULL) < 0) {
-		set_err(err, errlen, "cannot read the partition table: %s", strerror(errno));
+		err_set(err, EXIT_DAMAGED, "cannot read the partition table:");
 		free(buf);
 		return -1;
 	}
@@ -250,7 +243,7 @@ int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
 		uint8_t *hdr = buf + sector;
 
 		if (gpt_header_ok(hdr, sector, 1, nsect)) {
-			rc = gpt_read(fd, dev_size, sector, pt, hdr, err, errlen);
+			rc = gpt_read(fd, dev_size, sector, pt, hdr, err);
 			/* The backup must agree; a lost one is worth a warning. */
 			uint64_t alt = get_le64(hdr + 32);
 			uint8_t *b2 = xmalloc(sector);
@@ -265,9 +258,9 @@ int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
 			/* Primary header damaged: the backup at the last sector. */
 			if (pread_full(fd, b2, sector, (nsect - 1) * sector, NULL) == 0 &&
 			    gpt_header_ok(b2, sector, nsect - 1, nsect)) {
-				rc = gpt_read(fd, dev_size, sector, pt, b2, err, errlen);
+				rc = gpt_read(fd, dev_size, sector, pt, b2, err);
 			} else {
-				set_err(err, errlen, "protective MBR but no valid GPT header");
+				err_set(err, EXIT_DAMAGED, "protective MBR but no valid GPT header");
 				rc = -1;
 			}
 			free(b2);
@@ -410,7 +403,8 @@ int ptable_write_gpt(int fd, uint64_t dev_size, uint32_t sector,
 	for (int i = 0; name && name[i] && i < 36; i++)
 		put_le16(ents + 56 + 2 * i, (uint8_t)name[i]);
 	ecrc = (uint32_t)crc32(0, ents, GPT_ENTRIES * GPT_ENTRY_SIZE);
-	uuid_generate(disk_guid);
+	if (uuid_generate(disk_guid) < 0)
+		goto out;
 	uuid_to_guid(disk_guid, g);
 
 	/* Backup first, primary last: a disk interrupted half-way has no

@@ -37,9 +37,9 @@ extern const uint8_t ptable_linux_type[16];
 
 /* Read the partition table of the disk in fd (dev_size bytes, logical
  * sectors of sector bytes). Returns 0 (pt->kind may be PTABLE_NONE) or -1
- * with err filled (a table that is there but unusable). */
-int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt,
-		char *err, size_t errlen);
+ * with e filled (a table that is there but unusable: EXIT_DAMAGED). */
+struct err;
+int ptable_read(int fd, uint64_t dev_size, uint32_t sector, struct ptable *pt, struct err *e);
 
 /* Write a new table with one partition that spans the disk from 1 MiB on
  * (GPT: up to the backup table; DOS: up to 2^32 sectors). guid is the GPT
@@ -58,10 +58,10 @@ void uuid_format(const uint8_t u[16], char out[37]);
 void guid_format(const uint8_t g[16], char out[37]);
 int uuid_parse(const char *s, uint8_t u[16]);
 void uuid_to_guid(const uint8_t u[16], uint8_t g[16]);
-/* A random (version 4) UUID. */
-void uuid_generate(uint8_t u[16]);
-/* Random bytes from getrandom(2) (or /dev/urandom). */
-void random_bytes(void *buf, size_t len);
+/* A random (version 4) UUID: 0, or -1 with errno. */
+int uuid_generate(uint8_t u[16]);
+/* Random bytes from getrandom(2) (or /dev/urandom): 0, or -1 with errno. */
+int random_bytes(void *buf, size_t len);
 
 /* What a region of a device already holds. probe_signatures looks for
  * filesystems, volume managers, RAID, swap and partition tables at their

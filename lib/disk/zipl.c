@@ -12,6 +12,7 @@
 #include "base/bytes.h"
 #include "base/diskio.h"
 #include "base/dumpbox.h"
+#include "base/fields.h"
 #include "disk/zipl.h"
 
 #define BOOTMAP_HEADER "zSeries bootmap file\ncreated by zIPL\n"
@@ -86,24 +87,6 @@ void zipl_sb_encode(uint8_t *b, const struct zipl_sb *sb)
 
 #define EXT_MAGIC "DBXZIPL\0"
 
-static void get_str(char *dst, size_t dstlen, const uint8_t *src, size_t srclen)
-{
-	size_t n = strnlen((const char *)src, srclen);
-
-	if (n >= dstlen)
-		n = dstlen - 1;
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
-
-static void put_str(uint8_t *dst, size_t dstlen, const char *src)
-{
-	size_t n = strnlen(src, dstlen - 1);
-
-	memset(dst, 0, dstlen);
-	memcpy(dst, src, n);
-}
-
 int zipl_ext_decode(struct zipl_ext *e, const uint8_t *b)
 {
 	memset(e, 0, sizeof(*e));
@@ -114,46 +97,35 @@ int zipl_ext_decode(struct zipl_ext *e, const uint8_t *b)
 	e->version = get_le32(b + 8);
 	if (e->version != 1)
 		return -1;
-	e->state = get_le32(b + 12);
-	e->flags = get_le32(b + 16);
-	e->format = get_le32(b + 20);
-	e->bound_csum = get_le64(b + 24);
-	e->dump_bytes = get_le64(b + 32);
-	e->dump_id = get_le64(b + 40);
-	e->crash_time = get_le64(b + 48);
-	e->begin_time = get_le64(b + 56);
-	e->finish_time = get_le64(b + 64);
-	e->log_offset = get_le64(b + 72);
-	e->log_size = get_le32(b + 80);
-	e->data_crc = get_le32(b + 84);
-	e->data_crc_valid = get_le32(b + 88);
-	get_str(e->kernel_release, sizeof(e->kernel_release), b + 92, 65);
-	get_str(e->writer, sizeof(e->writer), b + 157, 32);
-	get_str(e->reason, sizeof(e->reason), b + 189, 63);
+	fields_decode(e, zipl_ext_fields, zipl_ext_nfields, b);
 	return 0;
 }
+
+/* The record: magic at 0, version 1 at 8, the CRC32 of the rest in its
+ * last 4 bytes (docs/FORMAT.md). */
+#define EXT_U32(at, m) FIELD_U32(at, struct zipl_ext, m)
+#define EXT_U64(at, m) FIELD_U64(at, struct zipl_ext, m)
+#define EXT_STR(at, w, m) FIELD_STR(at, w, struct zipl_ext, m)
+const struct field zipl_ext_fields[] = {
+	EXT_U32(12, state),		EXT_U32(16, flags),
+	EXT_U32(20, format),		EXT_U64(24, bound_csum),
+	EXT_U64(32, dump_bytes),	EXT_U64(40, dump_id),
+	EXT_U64(48, crash_time),	EXT_U64(56, begin_time),
+	EXT_U64(64, finish_time),	EXT_U64(72, log_offset),
+	EXT_U32(80, log_size),		EXT_U32(84, data_crc),
+	EXT_U32(88, data_crc_valid),
+	EXT_STR(92, 65, kernel_release),
+	EXT_STR(157, 32, writer),
+	EXT_STR(189, 63, reason),
+};
+const size_t zipl_ext_nfields = ARRAY_SIZE(zipl_ext_fields);
 
 void zipl_ext_encode(uint8_t *b, const struct zipl_ext *e)
 {
 	memset(b, 0, ZIPL_EXT_SIZE);
 	memcpy(b, EXT_MAGIC, 8);
 	put_le32(b + 8, 1);
-	put_le32(b + 12, e->state);
-	put_le32(b + 16, e->flags);
-	put_le32(b + 20, e->format);
-	put_le64(b + 24, e->bound_csum);
-	put_le64(b + 32, e->dump_bytes);
-	put_le64(b + 40, e->dump_id);
-	put_le64(b + 48, e->crash_time);
-	put_le64(b + 56, e->begin_time);
-	put_le64(b + 64, e->finish_time);
-	put_le64(b + 72, e->log_offset);
-	put_le32(b + 80, e->log_size);
-	put_le32(b + 84, e->data_crc);
-	put_le32(b + 88, e->data_crc_valid);
-	put_str(b + 92, 65, e->kernel_release);
-	put_str(b + 157, 32, e->writer);
-	put_str(b + 189, 63, e->reason);
+	fields_encode(b, zipl_ext_fields, zipl_ext_nfields, e);
 	put_le32(b + ZIPL_EXT_SIZE - 4, (uint32_t)crc32(0, b, ZIPL_EXT_SIZE - 4));
 }
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/fields.h"
+
 #define ZIPL_SB_MAGIC		0x5a46435044554d50ull	/* "ZFCPDUMP" */
 #define ZIPL_SB_SIZE		72
 #define ZIPL_CSUM_SEED		0x12345678u
@@ -69,6 +71,9 @@ void zipl_sb_decode(struct zipl_sb *sb, const uint8_t *b);
 void zipl_sb_encode(uint8_t *b, const struct zipl_sb *sb);
 int zipl_ext_decode(struct zipl_ext *e, const uint8_t *b);	/* 0 if valid */
 void zipl_ext_encode(uint8_t *b, const struct zipl_ext *e);
+/* The record's fields, one table for both directions (base/fields.h). */
+extern const struct field zipl_ext_fields[];
+extern const size_t zipl_ext_nfields;
 
 /* Look for a zipl SCSI dump layout on the disk in fd (dev_size bytes,
  * logical blocks of blk bytes), as zgetdump -d does: zIPL MBR, program
