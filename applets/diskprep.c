@@ -207,7 +207,8 @@ static int cmd_prep(struct diskprep *ctx)
 	};
 	struct prep_plan p;
 	const char *path = ctx->dev;
-	char err[256], us[37];
+	struct err err;
+	char us[37];
 	uint8_t uuid[16];
 	struct err e;
 
@@ -243,8 +244,8 @@ static int cmd_prep(struct diskprep *ctx)
 		if (prep_wipe(&p, p.pstart, p.psize, &e) < 0)
 			die(e.status, "%s", e.msg);
 		if (zipl_write_layout(p.fd, p.sector, p.pstart, p.psize, p.partno, &tool,
-				      (uint32_t)ctx->log_size, &z, err, sizeof(err)) < 0)
-			die(EXIT_DAMAGED, "%s: %s", path, err);
+				      (uint32_t)ctx->log_size, &z, &err) < 0)
+			die(EXIT_DAMAGED, "%s: %s", path, err.msg);
 		free((void *)tool.kernel);
 		free((void *)tool.initrd);
 		free((void *)tool.stage3);
@@ -259,9 +260,8 @@ static int cmd_prep(struct diskprep *ctx)
 			check_fit(ctx, dumpdisk_capacity(p.psize, log));
 		if (prep_wipe(&p, p.pstart, p.psize, &e) < 0)
 			die(e.status, "%s", e.msg);
-		if (dumpdisk_format(p.fd, p.pstart, p.psize, ctx->label, log, uuid, err,
-				    sizeof(err)) < 0)
-			die(EXIT_DAMAGED, "%s: %s", path, err);
+		if (dumpdisk_format(p.fd, p.pstart, p.psize, ctx->label, log, uuid, &err) < 0)
+			die(EXIT_DAMAGED, "%s: %s", path, err.msg);
 		uuid_format(uuid, us);
 		if (p.partno)
 			printf("%s: dumpbox layout on partition %u (%.1f MiB at byte %" PRIu64 "), UUID %s\n",
@@ -284,7 +284,7 @@ static int open_disk(struct diskprep *ctx, struct dumpdisk *d, int mode)
 	int rc = dumpdisk_open(d, ctx->dev, mode);
 
 	if (rc == EXIT_NOT_OURS || (rc && d->layout == DUMPDISK_NONE))
-		die(rc ? rc : EXIT_NOT_OURS, "%s: %s", ctx->dev, d->err);
+		die(rc ? rc : EXIT_NOT_OURS, "%s: %s", ctx->dev, d->err.msg);
 	return rc;
 }
 
@@ -302,7 +302,7 @@ static int cmd_info(struct diskprep *ctx)
 	char *log = rc ? NULL : dumpdisk_read_log(&d, &loglen);
 
 	if (rc) {
-		warnmsg("%s: %s", ctx->dev, d.err);
+		warnmsg("%s: %s", ctx->dev, d.err.msg);
 		dumpdisk_close(&d);
 		return rc;
 	}
@@ -345,7 +345,7 @@ static int cmd_check(struct diskprep *ctx)
 	int rc = open_disk(ctx, &d, DUMPDISK_RDONLY), status = EXIT_OK;
 
 	if (rc) {
-		printf("%s: DAMAGED: %s\n", ctx->dev, d.err);
+		printf("%s: DAMAGED: %s\n", ctx->dev, d.err.msg);
 		dumpdisk_close(&d);
 		return finish_stdout(rc);
 	}
@@ -420,9 +420,9 @@ static int cmd_extract(struct diskprep *ctx)
 		rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDONLY);
 	}
 	if (rc == EXIT_NOT_OURS || d.layout == DUMPDISK_NONE)
-		die(rc ? rc : EXIT_NOT_OURS, "%s: %s", ctx->dev, d.err);
+		die(rc ? rc : EXIT_NOT_OURS, "%s: %s", ctx->dev, d.err.msg);
 	if (rc)
-		die(rc, "%s: %s", ctx->dev, d.err);
+		die(rc, "%s: %s", ctx->dev, d.err.msg);
 	if (d.info.state != DUMPDISK_COMPLETE) {
 		if (!ctx->force)
 			die(d.info.state == DUMPDISK_EMPTY ? EXIT_NOT_OURS : EXIT_INCOMPLETE,
@@ -484,7 +484,7 @@ static int cmd_extract(struct diskprep *ctx)
 				"was extracted",
 				ctx->dev);
 		else if (dumpdisk_set_extracted(&d) < 0)
-			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err.msg);
 	}
 	if (!ctx->quiet)
 		fprintf(stderr, "%s: %" PRIu64 " bytes%s\n", applet_name, size,
@@ -501,9 +501,9 @@ static int cmd_clear(struct diskprep *ctx)
 	int rc = open_disk(ctx, &d, DUMPDISK_RDWR);
 
 	if (rc && !ctx->force)
-		die(rc, "%s: %s; --force clears it anyway", ctx->dev, d.err);
+		die(rc, "%s: %s; --force clears it anyway", ctx->dev, d.err.msg);
 	if (rc && d.layout == DUMPDISK_OURS && !d.primary_ok && !d.backup_ok)
-		die(rc, "%s: %s: prepare it again with 'diskprep prep --force'", ctx->dev, d.err);
+		die(rc, "%s: %s: prepare it again with 'diskprep prep --force'", ctx->dev, d.err.msg);
 	if (d.info.state == DUMPDISK_EMPTY) {
 		printf("%s: already EMPTY\n", ctx->dev);
 		dumpdisk_close(&d);
@@ -512,11 +512,11 @@ static int cmd_clear(struct diskprep *ctx)
 	if (dumpdisk_may_overwrite(&d) < 0) {
 		if (!ctx->force)
 			die(EXIT_DAMAGED, "%s %s: run 'diskprep extract' first, or use --force",
-			    ctx->dev, d.err);
+			    ctx->dev, d.err.msg);
 		warnmsg("WARNING: discarding a dump that was never extracted (--force)");
 	}
 	if (dumpdisk_clear(&d) < 0)
-		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err.msg);
 	printf("%s: EMPTY\n", ctx->dev);
 	dumpdisk_close(&d);
 	return finish_stdout(EXIT_OK);
@@ -577,11 +577,11 @@ static int cmd_write_dump(struct diskprep *ctx, const char *file)
 	uint64_t cap, fit, chunk = 64 * 1024;
 
 	if (rc)
-		die(rc, "%s: %s", ctx->dev, d.err);
+		die(rc, "%s: %s", ctx->dev, d.err.msg);
 	if (!ctx->force && dumpdisk_may_overwrite(&d) < 0)
-		die(EXIT_DAMAGED, "%s %s", ctx->dev, d.err);
+		die(EXIT_DAMAGED, "%s %s", ctx->dev, d.err.msg);
 	if (dumpdisk_begin(&d, &m, log, loglen) < 0)
-		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err.msg);
 	cap = d.info.capacity;
 	fit = len < cap ? len : cap;
 	/* zfcpdump's order: everything after the first page, the first
@@ -590,18 +590,18 @@ static int cmd_write_dump(struct diskprep *ctx, const char *file)
 		size_t n = fit - off < chunk ? (size_t)(fit - off) : (size_t)chunk;
 
 		if (dumpdisk_write(&d, data + off, n, off) < 0)
-			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err.msg);
 	}
 	if (fit && dumpdisk_write(&d, data, fit < 4096 ? (size_t)fit : 4096, 0) < 0)
-		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+		die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err.msg);
 	if (fit < len || ctx->incomplete) {
 		if (dumpdisk_finish(&d, DUMPDISK_INCOMPLETE, fit, "dump area full") < 0)
-			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err.msg);
 		printf("%s: INCOMPLETE, %" PRIu64 " of %zu bytes\n", ctx->dev, fit, len);
 		rc = EXIT_INCOMPLETE;
 	} else {
 		if (dumpdisk_finish(&d, DUMPDISK_COMPLETE, len, NULL) < 0)
-			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err);
+			die(EXIT_DAMAGED, "%s: %s", ctx->dev, d.err.msg);
 		printf("%s: COMPLETE, %zu bytes\n", ctx->dev, len);
 		rc = EXIT_OK;
 	}

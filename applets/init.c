@@ -218,7 +218,8 @@ static const char *modload_why(int err)
 static void load_modules(struct init *c)
 {
 	char dir[4096], list[4096 + 32], file[4096 + MODLOAD_NAME_MAX + 2];
-	char name[MODLOAD_NAME_MAX], mod[MODLOAD_NAME_MAX], params[1024], err[256];
+	struct err err;
+	char name[MODLOAD_NAME_MAX], mod[MODLOAD_NAME_MAX], params[1024];
 	struct modload_iter it;
 	unsigned loaded = 0, failed = 0;
 	double t0 = monotonic_seconds();
@@ -239,11 +240,11 @@ static void load_modules(struct init *c)
 		return;
 	}
 	modload_iter_init(&it, text, len);
-	while ((rc = modload_next(&it, name, sizeof(name), err, sizeof(err))) != 0) {
+	while ((rc = modload_next(&it, name, sizeof(name), &err)) != 0) {
 		int fd;
 
 		if (rc < 0) {
-			warnmsg("%s: %s", list, err);
+			warnmsg("%s: %s", list, err.msg);
 			failed++;
 			continue;
 		}
@@ -351,7 +352,8 @@ static void selftest_crash(struct init *c)
  * dump disk, not a fixed time. */
 static void settle(struct init *c)
 {
-	char sys[4096], dev[4096], err[256];
+	struct err err;
+	char sys[4096], dev[4096];
 	struct dumpdisk_found f;
 	double t0 = monotonic_seconds();
 	const char *spec = c->has_target ? c->target : NULL;
@@ -366,7 +368,7 @@ static void settle(struct init *c)
 	rpath(c, "/sys", sys, sizeof(sys));
 	rpath(c, "/dev", dev, sizeof(dev));
 	for (;;) {
-		rc = dumpdisk_lookup(spec, sys, dev, &f, err, sizeof(err));
+		rc = dumpdisk_lookup(spec, sys, dev, &f, &err);
 		/* Ambiguous is found too: the menu says which ones. */
 		if (rc == 0 || rc == EXIT_USAGE) {
 			if (monotonic_seconds() - t0 >= 0.5)
@@ -377,7 +379,7 @@ static void settle(struct init *c)
 			break;
 		usleep(100 * 1000);
 	}
-	say("%s (waited %u s)", err, c->settle);
+	say("%s (waited %u s)", err.msg, c->settle);
 }
 
 static void read_settings(struct init *c)

@@ -448,7 +448,8 @@ static void test_kernel(struct kdump_load *k, struct kimage_info *ki)
 static void test_initramfs(struct kdump_load *k, const struct kimage_info *ki,
 			   uint64_t *packed, size_t *unpacked)
 {
-	char err[512], b1[32], b2[32];
+	struct err err;
+	char b1[32], b2[32];
 	uint8_t *img, *cpio;
 	size_t img_len;
 	struct scan s;
@@ -462,16 +463,16 @@ static void test_initramfs(struct kdump_load *k, const struct kimage_info *ki,
 		return;
 	}
 	*packed = img_len;
-	cpio = cpio_load_image(img, img_len, FILE_MAX, unpacked, err, sizeof(err));
+	cpio = cpio_load_image(img, img_len, FILE_MAX, unpacked, &err);
 	free(img);
 	if (!cpio) {
-		check(k, "initramfs", 0, "%s: %s", k->initrd, err);
+		check(k, "initramfs", 0, "%s: %s", k->initrd, err.msg);
 		return;
 	}
 	s.release = ki->release;
 	s.prefix_len = (size_t)snprintf(s.prefix, sizeof(s.prefix), "lib/modules/%s/", ki->release);
-	if (cpio_walk(cpio, *unpacked, scan_member, &s, err, sizeof(err)) < 0)
-		check(k, "initramfs", 0, "%s: %s", k->initrd, err);
+	if (cpio_walk(cpio, *unpacked, scan_member, &s, &err) < 0)
+		check(k, "initramfs", 0, "%s: %s", k->initrd, err.msg);
 	else if (!s.has_init)
 		check(k, "initramfs", 0, "%s: no /init in it: not an initramfs", k->initrd);
 	else
@@ -523,17 +524,17 @@ static void test_memory(struct kdump_load *k, const struct kimage_info *ki, uint
 static void test_target(struct kdump_load *k)
 {
 	struct dumpdisk_found f;
-	char spec[256], err[512], b1[32];
+	struct err err;
+	char spec[256], b1[32];
 	int has = cmdline_get(k->cmdline, "dumpbox.target", spec, sizeof(spec)) == 0 && spec[0];
 
-	if (dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, err,
-			    sizeof(err)) == 0)
+	if (dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err) == 0)
 		check(k, "dump-target", 1, "%s%s%s: %s, %s, %s free for the dump", f.dev,
 		      f.info.label[0] ? " LABEL=" : "", f.info.label,
 		      dumpdisk_layout_name(f.layout), dumpdisk_state_name(f.info.state),
 		      mib(f.info.capacity, b1, sizeof(b1)));
 	else
-		check(k, "dump-target", 0, "%s%s", has ? "dumpbox.target: " : "", err);
+		check(k, "dump-target", 0, "%s%s", has ? "dumpbox.target: " : "", err.msg);
 }
 
 static int do_test(struct kdump_load *k)

@@ -106,7 +106,7 @@ int mkcpio_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mkcpio ctx = { .output = NULL };
-	char err[8192];
+	struct err err;
 	uint32_t mtime;
 	int c, fd = 1;
 
@@ -126,8 +126,8 @@ int mkcpio_main(int argc, char **argv)
 		size_t len;
 		char *text = read_spec(path, &len);
 
-		if (cpio_spec_parse(&ctx.spec, text, len, name, err, sizeof(err)) < 0)
-			die(EXIT_DAMAGED, "%s", err);
+		if (cpio_spec_parse(&ctx.spec, text, len, name, &err) < 0)
+			die(EXIT_DAMAGED, "%s", err.msg);
 		free(text);
 	}
 	if (ctx.output && strcmp(ctx.output, "-") != 0) {
@@ -138,10 +138,10 @@ int mkcpio_main(int argc, char **argv)
 		if (fd < 0)
 			die(EXIT_DAMAGED, "%s:", ctx.tmp);
 	}
-	if (cpio_write(fd, &ctx.spec, mtime, err, sizeof(err)) < 0) {
+	if (cpio_write(fd, &ctx.spec, mtime, &err) < 0) {
 		if (fd != 1)
 			unlink(ctx.tmp);
-		die(EXIT_DAMAGED, "%s", err);
+		die(EXIT_DAMAGED, "%s", err.msg);
 	}
 	if (fd != 1) {
 		xclose(fd, ctx.tmp);

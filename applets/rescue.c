@@ -195,7 +195,8 @@ static int is_line_console(struct rescue *r)
 
 static void look(struct rescue *r)
 {
-	char val[64], err[256];
+	struct err err;
+	char val[64];
 	struct window w;
 	struct vmcore vc;
 	struct dumpjob j;
@@ -217,7 +218,7 @@ static void look(struct rescue *r)
 		} else {
 			snprintf(r->crashed, sizeof(r->crashed), "unknown");
 		}
-		if (printk_find_panic(&vc, r->panic, sizeof(r->panic), err, sizeof(err)) != 1)
+		if (printk_find_panic(&vc, r->panic, sizeof(r->panic), &err) != 1)
 			snprintf(r->panic, sizeof(r->panic), "(no panic message found)");
 		vmcore_close(&vc);
 	}
@@ -407,7 +408,8 @@ static void show_lines(struct rescue *r, char *buf, size_t size)
 
 static void show_log(struct rescue *r)
 {
-	char err[256], *buf;
+	struct err err;
+	char *buf;
 	size_t size;
 	struct window w;
 	struct vmcore vc;
@@ -417,9 +419,9 @@ static void show_log(struct rescue *r)
 		return;
 	}
 	if (vmcore_open(&vc, &w) == 0) {
-		buf = printk_log_text(&vc, LOG_LINES, SIZE_MAX, &size, err, sizeof(err));
-		if (err[0])
-			printf("The crash log cannot be read: %s\n", err);
+		buf = printk_log_text(&vc, LOG_LINES, SIZE_MAX, &size, &err);
+		if (err.msg[0])
+			printf("The crash log cannot be read: %s\n", err.msg);
 		else if (buf)
 			show_lines(r, buf, size);
 		free(buf);

@@ -184,7 +184,7 @@ static void open_core(struct inspect *ctx)
 	int rc = try_open(ctx);
 
 	if (rc)
-		die(rc, "%s: %s", ctx->path, ctx->vc.err);
+		die(rc, "%s: %s", ctx->path, ctx->vc.err.msg);
 }
 
 /* ---- info, notes ------------------------------------------------------- */
@@ -238,8 +238,8 @@ static NORETURN void kdump_not_covered(struct inspect *ctx, const char *kind, ui
 	uint64_t pa = gap;
 	int mapped;
 
-	if (errno == EIO || (errno == ERANGE && kd->err[0]))
-		die(EXIT_DAMAGED, "%s: %s address 0x%" PRIx64 ": %s", ctx->path, kind, gap, kd->err);
+	if (errno == EIO || (errno == ERANGE && kd->err.msg[0]))
+		die(EXIT_DAMAGED, "%s: %s address 0x%" PRIx64 ": %s", ctx->path, kind, gap, kd->err.msg);
 	mapped = !ctx->virt || vmcore_virt_to_phys(&ctx->vc, gap, &pa) == 0;
 	if (!mapped)
 		die(EXIT_DAMAGED, "%s: virtual address 0x%" PRIx64 " is not mapped (or its page "
@@ -358,7 +358,7 @@ static int cmd_verify(struct inspect *ctx)
 	}
 	if (rc == EXIT_DAMAGED) {
 		/* The reader stops at the first thing it cannot get past. */
-		verify_line(&out, INSPECT_DAMAGE, "headers", INSPECT_NO_OFFSET, ctx->vc.err);
+		verify_line(&out, INSPECT_DAMAGE, "headers", INSPECT_NO_OFFSET, ctx->vc.err.msg);
 		damage = 1;
 	} else if (!rc) {
 		damage = inspect_verify(&ctx->vc, verify_line, &out);
@@ -370,10 +370,10 @@ static int cmd_verify(struct inspect *ctx)
 		json_end(&j);
 		json_str(&j, "result", result);
 		json_u64(&j, "damage", damage);
-		json_str(&j, "reason", rc == EXIT_NOT_OURS ? ctx->vc.err : NULL);
+		json_str(&j, "reason", rc == EXIT_NOT_OURS ? ctx->vc.err.msg : NULL);
 		json_finish(&j);
 	} else if (rc == EXIT_NOT_OURS) {
-		printf("%s: not a vmcore: %s\n", ctx->path, ctx->vc.err);
+		printf("%s: not a vmcore: %s\n", ctx->path, ctx->vc.err.msg);
 	} else if (damage) {
 		printf("%s: damaged (%zu finding%s)\n", ctx->path, damage, damage == 1 ? "" : "s");
 	} else if (incomplete) {
@@ -405,7 +405,7 @@ static int dmesg_emit(void *arg, const struct printk_record *rec)
 static int cmd_dmesg(struct inspect *ctx)
 {
 	struct dmesg d = { .since_nsec = ctx->since_nsec };
-	char err[256];
+	struct err err;
 	int rc;
 
 	if (!IS_ENABLED(CONFIG_VMCORE_INSPECT_DMESG))
@@ -415,17 +415,17 @@ static int cmd_dmesg(struct inspect *ctx)
 	 * N; the log is read twice instead of being held. A count cut short
 	 * by damage is what the second pass will print. */
 	if (ctx->tail_set) {
-		printk_log(&ctx->vc, dmesg_emit, &d, err, sizeof(err));
+		printk_log(&ctx->vc, dmesg_emit, &d, &err);
 		d.w.skip = d.w.lines > ctx->tail ? d.w.lines - ctx->tail : 0;
 		d.w.lines = 0;
 		d.w.mid_line = 0;
 	}
 	d.w.out = stdout;
-	rc = printk_log(&ctx->vc, dmesg_emit, &d, err, sizeof(err));
+	rc = printk_log(&ctx->vc, dmesg_emit, &d, &err);
 	if (rc > 0)
 		return EXIT_DAMAGED;	/* stdout failed: finish_stdout() says so */
 	if (rc < 0) {
-		warnmsg("%s: %s", ctx->path, err);
+		warnmsg("%s: %s", ctx->path, err.msg);
 		return EXIT_DAMAGED;
 	}
 	return EXIT_OK;

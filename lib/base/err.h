@@ -16,4 +16,12 @@ struct err {
  * appended, as warnmsg() and die() do. */
 int err_set(struct err *e, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
+/* The same as an expression that is -1, or status for the functions whose
+ * result is an exit status (kdump_open: 0, EXIT_NOT_OURS or
+ * EXIT_DAMAGED). Macros, so that what is returned shows where it is
+ * returned: static analyzers do not follow a variadic function. */
+#define err_ret(e, status, ...) ({ err_set(e, status, __VA_ARGS__); -1; })
+#define err_fail(e, status, ...) ({ int status_ = (status); \
+	err_set(e, status_, __VA_ARGS__); status_; })
+
 #endif

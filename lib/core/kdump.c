@@ -5,13 +5,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/compress.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "base/window.h"
 #include "core/kdump.h"
 
@@ -31,23 +31,11 @@ struct kdump_priv {
 	uint64_t page_pfn;		/* UINT64_MAX: none */
 };
 
-static void fail_msg(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void fail_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* Macros, so that the status returned is visible where it is returned
- * (the static analyzer does not follow variadic functions). */
-#define fail(err, errlen, status, ...) ({ fail_msg(err, errlen, __VA_ARGS__); (status); })
+#define fail err_fail
 
 /* errno and kd->err for a page that cannot be read: -1. */
 #define page_error(kd, errnum, ...) ({ \
-	fail_msg((kd)->err, sizeof((kd)->err), __VA_ARGS__); errno = (errnum); -1; })
+	err_set(&(kd)->err, EXIT_DAMAGED, __VA_ARGS__); errno = (errnum); -1; })
 
 /* Set bits of b in [from, to). */
 static uint64_t count_bits(const unsigned char *b, uint64_t from, uint64_t to)
@@ -187,29 +175,29 @@ static void by_version(struct kdump_header *h)
 
 /* A blob the sub header points at must be inside the file, and not absurd. */
 static int check_blob(const struct kdump *kd, const char *what, uint64_t off, uint64_t size,
-		      char *err, size_t errlen)
+		      struct err *err)
 {
 	if (!size)
 		return 0;
 	if (size > MAX_NOTES)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump sub header: %s of %" PRIu64
+		return fail(err, EXIT_DAMAGED, "kdump sub header: %s of %" PRIu64
 			    " bytes is absurdly large", what, size);
 	if (off < (uint64_t)kd->page_size || off > kd->win->size || size > kd->win->size - off)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump sub header: %s at offset %" PRIu64
+		return fail(err, EXIT_DAMAGED, "kdump sub header: %s at offset %" PRIu64
 			    " (%" PRIu64 " bytes) is not inside the file (%" PRIu64 " bytes)",
 			    what, off, size, kd->win->size);
 	return 0;
 }
 
 static int read_bitmap(struct kdump *kd, unsigned char **out, uint64_t off, const char *what,
-		       char *err, size_t errlen)
+		       struct err *err)
 {
 	ssize_t n;
 
 	*out = xmalloc((size_t)kd->bitmap_len);
 	n = window_pread(kd->win, *out, (size_t)kd->bitmap_len, off);
 	if (n < 0 || (uint64_t)n != kd->bitmap_len)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump %s bitmap at offset %" PRIu64 ": %s",
+		return fail(err, EXIT_DAMAGED, "kdump %s bitmap at offset %" PRIu64 ": %s",
 			    what, off, n < 0 ? strerror(errno) : "cut off by the end of the file");
 	return 0;
 }
@@ -241,37 +229,36 @@ static uint64_t expected_size(struct kdump *kd)
 
 /* Where the header says the parts are, checked against the file and
  * against each other. */
-static int check_layout(struct kdump *kd, const struct kdump_header *h, uint64_t bs, char *err,
-			size_t errlen)
+static int check_layout(struct kdump *kd, const struct kdump_header *h, uint64_t bs, struct err *err)
 {
 	uint64_t bitmaps;
 
 	/* Two bitmaps of equal size, whole blocks each. */
 	if (!h->bitmap_blocks || h->bitmap_blocks % 2)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: %" PRIu32 " bitmap blocks: "
+		return fail(err, EXIT_DAMAGED, "kdump header: %" PRIu32 " bitmap blocks: "
 			    "not two bitmaps of whole blocks", h->bitmap_blocks);
 	bitmaps = (uint64_t)h->bitmap_blocks * bs;
 	kd->bitmap_len = bitmaps / 2;
 	kd->off_bitmap = (1 + (uint64_t)h->sub_hdr_size) * bs;
 	kd->off_desc = kd->off_bitmap + bitmaps;
 	if (kd->bitmap_len > KDUMP_MAX_BITMAP)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: bitmaps of %" PRIu64
+		return fail(err, EXIT_DAMAGED, "kdump header: bitmaps of %" PRIu64
 			    " bytes each describe more memory than this reader takes "
 			    "(%llu bytes a bitmap)", kd->bitmap_len, KDUMP_MAX_BITMAP);
 	if (kd->off_desc > kd->win->size)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: the bitmaps end at offset %"
+		return fail(err, EXIT_DAMAGED, "kdump header: the bitmaps end at offset %"
 			    PRIu64 ", past the end of the file (%" PRIu64 " bytes)",
 			    kd->off_desc, kd->win->size);
 	kd->max_mapnr = h->max_mapnr_64;
 	if (kd->max_mapnr > kd->bitmap_len * 8)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: max_mapnr %" PRIu64
+		return fail(err, EXIT_DAMAGED, "kdump header: max_mapnr %" PRIu64
 			    " is more than the bitmaps describe (%" PRIu64 " pages)",
 			    kd->max_mapnr, kd->bitmap_len * 8);
 	kd->pfn_start = 0;
 	kd->pfn_end = kd->max_mapnr;
 	if (h->split) {
 		if (h->start_pfn_64 > h->end_pfn_64 || h->end_pfn_64 > kd->max_mapnr)
-			return fail(err, errlen, EXIT_DAMAGED, "kdump sub header: split range of pfns "
+			return fail(err, EXIT_DAMAGED, "kdump sub header: split range of pfns "
 				    "0x%" PRIx64 "-0x%" PRIx64 " is not inside 0-0x%" PRIx64,
 				    h->start_pfn_64, h->end_pfn_64, kd->max_mapnr);
 		kd->pfn_start = h->start_pfn_64;
@@ -312,7 +299,7 @@ static void index_bitmaps(struct kdump *kd)
 	kd->expected_size = expected_size(kd);
 }
 
-int kdump_open(struct kdump *kd, const struct window *w, char *err, size_t errlen)
+int kdump_open(struct kdump *kd, const struct window *w, struct err *err)
 {
 	unsigned char blk[KDUMP_HEADER_SIZE], sub[KDUMP_SUBHEADER_SIZE];
 	struct kdump_header *h = &kd->h;
@@ -325,33 +312,33 @@ int kdump_open(struct kdump *kd, const struct window *w, char *err, size_t errle
 	kd->win = w;
 	n = window_pread(w, blk, sizeof(blk), 0);
 	if (n < 0)
-		return fail(err, errlen, EXIT_DAMAGED, "cannot read: %s", strerror(errno));
-	rc = kdump_header_decode(h, blk, (size_t)n, err, errlen);
+		return fail(err, EXIT_DAMAGED, "cannot read: %s", strerror(errno));
+	rc = kdump_header_decode(h, blk, (size_t)n, err);
 	if (rc)
 		return rc;
 	bs = kd->page_size = (uint32_t)h->block_size;	/* a power of 2, 512 .. 1 MiB */
 	if (h->sub_hdr_size < 1 || (uint64_t)h->sub_hdr_size > w->size / bs)
-		return fail(err, errlen, EXIT_DAMAGED, "kdump header: a sub header of %" PRId32
+		return fail(err, EXIT_DAMAGED, "kdump header: a sub header of %" PRId32
 			    " blocks does not fit in the file (%" PRIu64 " bytes)",
 			    h->sub_hdr_size, w->size);
 	n = window_pread(w, sub, sizeof(sub), bs);
 	if (n != (ssize_t)sizeof(sub))
-		return fail(err, errlen, EXIT_DAMAGED, "kdump sub header at offset %" PRIu64 ": %s",
+		return fail(err, EXIT_DAMAGED, "kdump sub header at offset %" PRIu64 ": %s",
 			    bs, n < 0 ? strerror(errno) : "cut off by the end of the file");
 	kdump_subheader_decode(h, sub);
 	by_version(h);
 	kd->incomplete = !!(h->status & KDUMP_STATUS_INCOMPLETE);
 
-	rc = check_layout(kd, h, bs, err, errlen);
+	rc = check_layout(kd, h, bs, err);
 	if (rc)
 		return rc;
-	rc = check_blob(kd, "the notes", h->offset_note, h->size_note, err, errlen);
+	rc = check_blob(kd, "the notes", h->offset_note, h->size_note, err);
 	if (!rc)
-		rc = check_blob(kd, "VMCOREINFO", h->offset_vmcoreinfo, h->size_vmcoreinfo, err, errlen);
+		rc = check_blob(kd, "VMCOREINFO", h->offset_vmcoreinfo, h->size_vmcoreinfo, err);
 	if (!rc)
-		rc = read_bitmap(kd, &kd->bitmap1, kd->off_bitmap, "1st", err, errlen);
+		rc = read_bitmap(kd, &kd->bitmap1, kd->off_bitmap, "1st", err);
 	if (!rc)
-		rc = read_bitmap(kd, &kd->bitmap2, kd->off_bitmap + kd->bitmap_len, "2nd", err, errlen);
+		rc = read_bitmap(kd, &kd->bitmap2, kd->off_bitmap + kd->bitmap_len, "2nd", err);
 	if (rc) {
 		kdump_close(kd);
 		return rc;
@@ -393,7 +380,7 @@ static int get_desc(struct kdump *kd, uint64_t pfn, struct kdump_page_desc *d)
 	uint32_t codec_bits;
 
 	if (!kdump_is_dumped(kd, pfn)) {
-		kd->err[0] = '\0';	/* nothing more to say than ERANGE */
+		kd->err.msg[0] = '\0';	/* nothing more to say than ERANGE */
 		errno = ERANGE;
 		return -1;
 	}

@@ -41,12 +41,12 @@ struct kdump {
 					 * descriptors, and the last page's data */
 	int incomplete;			/* KDUMP_STATUS_INCOMPLETE */
 	void *priv;			/* the caches and their lock */
-	char err[256];			/* why the last read failed (EIO, ENOTSUP) */
+	struct err err;			/* why the last read failed (EIO, ENOTSUP) */
 };
 
 /* Open the kdump-compressed file in w. 0, EXIT_NOT_OURS (no "KDUMP   "
  * signature) or EXIT_DAMAGED, with err saying why. */
-int kdump_open(struct kdump *kd, const struct window *w, char *err, size_t errlen);
+int kdump_open(struct kdump *kd, const struct window *w, struct err *err);
 void kdump_close(struct kdump *kd);
 
 static inline int kdump_bit(const unsigned char *bitmap, uint64_t pfn)

@@ -101,12 +101,12 @@ static void every_pfn_finds_its_page(int be)
 {
 	struct built b;
 	struct kdump kd;
-	char err[256];
+	struct err err;
 	unsigned char page[PS];
 	uint64_t max = 3 * KDUMP_RANK_BITS + 77, got;
 
 	build(&b, be, max, 0, 0, 0, 0);
-	assert_int_equal(kdump_open(&kd, &b.w, err, sizeof(err)), 0);
+	assert_int_equal(kdump_open(&kd, &b.w, &err), 0);
 	assert_int_equal(kd.h.big_endian, be);
 	assert_true(kd.pages_dumped == b.ndumped);
 	assert_true(kd.pages_ram == max);
@@ -148,13 +148,13 @@ static void split_range(void **state)
 {
 	struct built b;
 	struct kdump kd;
-	char err[256];
+	struct err err;
 	unsigned char page[PS];
 	uint64_t got;
 
 	(void)state;
 	build(&b, 0, 20000, 1, 8000, 12000, 0);
-	assert_int_equal(kdump_open(&kd, &b.w, err, sizeof(err)), 0);
+	assert_int_equal(kdump_open(&kd, &b.w, &err), 0);
 	assert_true(kd.pfn_start == 8000 && kd.pfn_end == 12000);
 	assert_int_equal(kdump_read_page(&kd, 6, page), -1);
 	assert_int_equal(errno, ERANGE);
@@ -172,7 +172,7 @@ static void incomplete_and_truncated(void **state)
 {
 	struct built b;
 	struct kdump kd;
-	char err[256];
+	struct err err;
 	unsigned char page[PS];
 	struct window w;
 
@@ -180,22 +180,22 @@ static void incomplete_and_truncated(void **state)
 	build(&b, 0, 9000, 0, 0, 0, 1);
 	/* Cut in the data of the last pages: they are missing, not damage. */
 	window_init(&w, b.fd, 0, b.w.size - 10 * PS, "test");
-	assert_int_equal(kdump_open(&kd, &w, err, sizeof(err)), 0);
+	assert_int_equal(kdump_open(&kd, &w, &err), 0);
 	assert_true(kd.incomplete);
 	assert_int_equal(kdump_read_page(&kd, 0, page), 0);
 	assert_int_equal(kdump_read_page(&kd, 8999, page), -1);
 	assert_int_equal(errno, ERANGE);
-	assert_non_null(strstr(kd.err, "missing from the incomplete dump"));
+	assert_non_null(strstr(kd.err.msg, "missing from the incomplete dump"));
 	kdump_close(&kd);
 	close(b.fd);
 
 	/* Without INCOMPLETE, the same cut is a truncated file. */
 	build(&b, 0, 9000, 0, 0, 0, 0);
 	window_init(&w, b.fd, 0, b.w.size - 10 * PS, "test");
-	assert_int_equal(kdump_open(&kd, &w, err, sizeof(err)), 0);
+	assert_int_equal(kdump_open(&kd, &w, &err), 0);
 	assert_int_equal(kdump_read_page(&kd, 8999, page), -1);
 	assert_int_equal(errno, EIO);
-	assert_non_null(strstr(kd.err, "truncated"));
+	assert_non_null(strstr(kd.err.msg, "truncated"));
 	assert_true(kd.expected_size == b.w.size);
 	kdump_close(&kd);
 	close(b.fd);
@@ -205,18 +205,18 @@ static void damage(void **state)
 {
 	struct built b;
 	struct kdump kd;
-	char err[256];
+	struct err err;
 	struct window w;
 
 	(void)state;
 	build(&b, 1, 5000, 0, 0, 0, 0);
 	/* Bitmaps cut off by the end of the file. */
 	window_init(&w, b.fd, 0, 3 * PS, "test");
-	assert_int_equal(kdump_open(&kd, &w, err, sizeof(err)), EXIT_DAMAGED);
-	assert_non_null(strstr(err, "bitmaps end"));
+	assert_int_equal(kdump_open(&kd, &w, &err), EXIT_DAMAGED);
+	assert_non_null(strstr(err.msg, "bitmaps end"));
 	/* Not a kdump file. */
 	window_init(&w, b.fd, PS, 2 * PS, "test");
-	assert_int_equal(kdump_open(&kd, &w, err, sizeof(err)), EXIT_NOT_OURS);
+	assert_int_equal(kdump_open(&kd, &w, &err), EXIT_NOT_OURS);
 	close(b.fd);
 }
 

@@ -6,6 +6,7 @@
 
 #include "base/bytes.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "core/kdumpfmt.h"
 
 static uint32_t get32(int be, const unsigned char *p)
@@ -42,14 +43,13 @@ static int plausible(const unsigned char *b, int be)
 }
 
 int kdump_header_decode(struct kdump_header *h, const unsigned char *b, size_t len,
-			char *err, size_t errlen)
+			struct err *err)
 {
 	int be;
 
 	memset(h, 0, sizeof(*h));
 	if (len < KDUMP_HEADER_SIZE || memcmp(b, KDUMP_SIGNATURE, 8) != 0) {
-		snprintf(err, errlen, "no kdump-compressed signature");
-		return EXIT_NOT_OURS;
+		return err_fail(err, EXIT_NOT_OURS, "no kdump-compressed signature");
 	}
 	/* The byte order is the dumped machine's and is written nowhere:
 	 * a version and a block size make sense in only one of them. */
@@ -58,9 +58,9 @@ int kdump_header_decode(struct kdump_header *h, const unsigned char *b, size_t l
 	else if (plausible(b, 1))
 		be = 1;
 	else {
-		snprintf(err, errlen, "kdump header: version %u / block size %u make no sense",
-			 get_le32(b + 8), get_le32(b + 428));
-		return EXIT_DAMAGED;
+		return err_fail(err, EXIT_DAMAGED,
+				"kdump header: version %u / block size %u make no sense",
+				get_le32(b + 8), get_le32(b + 428));
 	}
 	h->big_endian = be;
 	h->header_version = (int32_t)get32(be, b + 8);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "base/compress.h"
+#include "base/err.h"
 
 #define KDUMP_SIGNATURE		"KDUMP   "	/* 8 bytes, no NUL */
 #define KDUMP_HEADER_VERSION	6
@@ -84,7 +85,7 @@ struct kdump_page_desc {
  * values no kdump file has), with err saying why. The byte order is
  * found from header_version and block_size. */
 int kdump_header_decode(struct kdump_header *h, const unsigned char *blk, size_t len,
-			char *err, size_t errlen);
+			struct err *err);
 /* Decode the sub header (KDUMP_SUBHEADER_SIZE bytes at block 1) into h,
  * whose big_endian decode() has set. */
 void kdump_subheader_decode(struct kdump_header *h, const unsigned char *buf);

@@ -5,12 +5,12 @@
  * cost is the pages of the log, not the size of the dump. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "core/printk.h"
 #include "core/vaddr.h"
 #include "core/vmcore.h"
@@ -96,29 +96,14 @@ struct walk {
 	struct memcache mc;
 	printk_emit_fn emit;
 	void *arg;
-	char *err;
-	size_t errlen;
+	struct err *err;
 	const char *missing;	/* the first VMCOREINFO key not found */
 	char missing_buf[96];
 	char *text;		/* one record's text */
 	size_t textcap;
 };
 
-static void fail_msg(struct walk *w, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void fail_msg(struct walk *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (w->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(w->err, w->errlen, fmt, ap);
-		va_end(ap);
-	}
-}
-
-/* The message, and -1 in plain sight: static analyzers do not follow a
- * variadic function to see what it returns. */
-#define fail(...) ({ fail_msg(__VA_ARGS__); -1; })
+#define fail(w, ...) err_ret((w)->err, EXIT_DAMAGED, __VA_ARGS__)
 
 /* A layout value from VMCOREINFO: sizes and offsets of the printk
  * structures are small, so anything large is damage, not a layout. */
@@ -561,17 +546,17 @@ static int walk_legacy(struct walk *w)
 }
 
 int printk_log(const struct vmcore *vc, printk_emit_fn emit, void *arg,
-	       char *err, size_t errlen)
+	       struct err *err)
 {
 	struct walk w = {
-		.vc = vc, .emit = emit, .arg = arg, .err = err, .errlen = errlen,
+		.vc = vc, .emit = emit, .arg = arg, .err = err,
 		.textcap = 65536,	/* text_len is a u16 */
 	};
 	enum printk_kind kind = printk_kind(vc);
 	int rc;
 
-	if (errlen)
-		err[0] = '\0';
+	err->status = EXIT_OK;
+	err->msg[0] = '\0';
 	if (!vc->vmcoreinfo)
 		return fail(&w, "no VMCOREINFO in this dump: cannot find the kernel log");
 	if (kind == PRINTK_NONE)
@@ -788,12 +773,12 @@ static int panic_emit(void *arg, const struct printk_record *rec)
 }
 
 int printk_find_panic(const struct vmcore *vc, char *line, size_t size,
-		      char *err, size_t errlen)
+		      struct err *err)
 {
 	struct printk_panic p;
 
 	printk_panic_init(&p);
-	if (printk_log(vc, panic_emit, &p, err, errlen) < 0)
+	if (printk_log(vc, panic_emit, &p, err) < 0)
 		return -1;
 	if (!p.rank)
 		return 0;
@@ -808,7 +793,7 @@ static int emit_text(void *arg, const struct printk_record *rec)
 }
 
 char *printk_log_text(const struct vmcore *vc, uint64_t max_lines, size_t max, size_t *len,
-		      char *err, size_t errlen)
+		      struct err *err)
 {
 	char *buf = NULL;
 	size_t size = 0;
@@ -816,10 +801,10 @@ char *printk_log_text(const struct vmcore *vc, uint64_t max_lines, size_t max, s
 	FILE *f;
 
 	*len = 0;
-	err[0] = '\0';
+	err->msg[0] = '\0';
 	/* The last lines: count first, then skip the rest. */
 	if (max_lines) {
-		if (printk_log(vc, emit_text, &count, err, errlen) < 0)
+		if (printk_log(vc, emit_text, &count, err) < 0)
 			return NULL;
 		w.skip = count.lines > max_lines ? count.lines - max_lines : 0;
 	}
@@ -827,8 +812,8 @@ char *printk_log_text(const struct vmcore *vc, uint64_t max_lines, size_t max, s
 	if (!f)
 		return NULL;
 	w.out = f;
-	if (printk_log(vc, emit_text, &w, err, errlen) == 0)
-		err[0] = '\0';
+	if (printk_log(vc, emit_text, &w, err) == 0)
+		err->msg[0] = '\0';
 	/* Only a closed memstream has its buffer. */
 	if (fclose(f) != 0) {
 		free(buf);

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/err.h"
+
 struct vmcore;
 
 enum printk_kind {
@@ -48,7 +50,7 @@ const char *printk_kind_name(enum printk_kind kind);
  * reason in err. Descriptors of the lockless ring that are not in a
  * readable state are skipped silently, as the kernel skips them. */
 int printk_log(const struct vmcore *vc, printk_emit_fn emit, void *arg,
-	       char *err, size_t errlen);
+	       struct err *err);
 
 /* ---- formatting, as makedumpfile --dump-dmesg prints ------------------- */
 
@@ -101,12 +103,12 @@ void printk_panic_feed(struct printk_panic *p, const struct printk_record *rec);
  * NULL when memory runs out. A log that cannot be read (err says why, ""
  * otherwise) gives what was read before. */
 char *printk_log_text(const struct vmcore *vc, uint64_t max_lines, size_t max, size_t *len,
-		      char *err, size_t errlen);
+		      struct err *err);
 
 /* printk_log() feeding a printk_panic: 1 found (line filled), 0 no such
  * record, -1 the log cannot be read (err says why). */
 int printk_find_panic(const struct vmcore *vc, char *line, size_t size,
-		      char *err, size_t errlen);
+		      struct err *err);
 
 /* ---- the lockless ring's position arithmetic (exposed for tests) ------- */
 

@@ -7,6 +7,7 @@
 
 #include "base/bytes.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "core/kdump.h"
 #include "core/vmcore.h"
 
@@ -16,16 +17,7 @@
 /* Virtual addresses no PT_LOAD covers are translated a page at a time. */
 #define VMCORE_PAGE 4096u
 
-static int fail(struct vmcore *vc, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static int fail(struct vmcore *vc, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(vc->err, sizeof(vc->err), fmt, ap);
-	va_end(ap);
-	return status;
-}
+#define fail(vc, status, ...) err_fail(&(vc)->err, status, __VA_ARGS__)
 
 /* Read exactly len bytes at off of the window into a new buffer. */
 static unsigned char *read_exact(struct vmcore *vc, uint64_t off, size_t len,
@@ -325,7 +317,7 @@ static int open_kdump(struct vmcore *vc)
 	struct kdump *kd = xcalloc(1, sizeof(*kd));
 	const struct kdump_header *h = &kd->h;
 	size_t cap = 0;
-	int rc = kdump_open(kd, vc->win, vc->err, sizeof(vc->err));
+	int rc = kdump_open(kd, vc->win, &vc->err);
 
 	if (rc) {
 		free(kd);
@@ -387,11 +379,10 @@ int vmcore_open(struct vmcore *vc, const struct window *w)
 	if (!rc && !vc->kdump)
 		rc = read_notes(vc);
 	if (rc) {
-		char err[sizeof(vc->err)];
+		struct err err = vc->err;
 
-		memcpy(err, vc->err, sizeof(err));
 		vmcore_close(vc);
-		memcpy(vc->err, err, sizeof(err));
+		vc->err = err;
 		return rc;
 	}
 	if (!vc->kdump)
@@ -544,7 +535,7 @@ int vmcore_read_phys(const struct vmcore *vc, uint64_t addr, void *buf, size_t l
 
 const char *vmcore_read_error(const struct vmcore *vc)
 {
-	return vc->kdump && vc->kdump->err[0] ? vc->kdump->err : NULL;
+	return vc->kdump && vc->kdump->err.msg[0] ? vc->kdump->err.msg : NULL;
 }
 
 const struct vmcore_note *vmcore_find_note(const struct vmcore *vc,

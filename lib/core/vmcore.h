@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <gelf.h>
 
+#include "base/err.h"
 #include "base/window.h"
 
 /* Bounds on what a core may make us allocate. A real vmcore has a few
@@ -60,7 +61,7 @@ struct vmcore {
 	struct kdump *kdump;	/* a kdump-compressed file: its reader (kdump.h), and
 				 * loads are the runs of dumped pages (offset
 				 * VMCORE_NO_OFFSET: read them by address); NULL: ELF */
-	char err[256];		/* why vmcore_open() failed */
+	struct err err;		/* why vmcore_open() failed */
 };
 
 /* Parse the ELF core or kdump-compressed file in w. Returns 0,

@@ -14,7 +14,8 @@
 static int disk_begin(struct dump_target *t, uint64_t size)
 {
 	struct disk_target *dt = t->priv;
-	char release[65] = "", crashtime[32], err[256];
+	struct err err;
+	char release[65] = "", crashtime[32];
 	struct dumpdisk_meta m = { .format = DUMPDISK_FMT_ELF };
 	size_t loglen;
 	char *log;
@@ -30,14 +31,13 @@ static int disk_begin(struct dump_target *t, uint64_t size)
 	if (vmcoreinfo_get(dt->vc, "CRASHTIME", crashtime, sizeof(crashtime)) == 0)
 		m.crash_time = strtoull(crashtime, NULL, 10);
 	/* The log goes first: the crash reason survives a failed dump. */
-	log = printk_log_text(dt->vc, 0, DUMPDISK_LOG_DEFAULT - DUMPDISK_LOG_HEADER, &loglen, err,
-			      sizeof(err));
-	if (err[0])
-		warnmsg("the kernel log of the dump is not readable: %s", err);
+	log = printk_log_text(dt->vc, 0, DUMPDISK_LOG_DEFAULT - DUMPDISK_LOG_HEADER, &loglen, &err);
+	if (err.msg[0])
+		warnmsg("the kernel log of the dump is not readable: %s", err.msg);
 	rc = dumpdisk_begin(dt->disk, &m, log, loglen);
 	free(log);
 	if (rc < 0)
-		snprintf(t->reason, sizeof(t->reason), "%s", dt->disk->err);
+		snprintf(t->reason, sizeof(t->reason), "%s", dt->disk->err.msg);
 	return rc;
 }
 
@@ -90,7 +90,7 @@ static int disk_finish(struct dump_target *t, int complete, const struct dump_ta
 			    !complete ? info->reason : info->nbad ? bad : NULL) < 0) {
 		int e = errno;
 
-		warnmsg("%s: %s", t->name, dt->disk->err);
+		warnmsg("%s: %s", t->name, dt->disk->err.msg);
 		errno = e;	/* for the caller's message */
 		return -1;
 	}

@@ -37,23 +37,10 @@ struct dumpdisk_extent {
 	uint32_t crc;
 };
 
-static void fail_msg(char *err, size_t len, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void fail_msg(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	errno = e;
-}
-
-/* The message, and the status in plain sight: static analyzers do not
- * follow a variadic function to see what it returns. */
-#define fail(err, len, status, ...) ({ fail_msg(err, len, __VA_ARGS__); status; })
-
-#define dfail(d, status, ...) fail((d)->err, sizeof((d)->err), status, __VA_ARGS__)
+#define fail err_fail
+/* A failure of d: -1, or the status for the functions that return one. */
+#define dfail(d, status, ...) err_fail(&(d)->err, status, __VA_ARGS__)
+#define dfail_ret(d, ...) err_ret(&(d)->err, EXIT_DAMAGED, __VA_ARGS__)
 
 const char *dumpdisk_state_name(uint32_t state)
 {
@@ -127,20 +114,20 @@ void dumpdisk_sb_encode(uint8_t *b, const struct dumpdisk_sb *sb)
 }
 
 int dumpdisk_sb_decode(struct dumpdisk_sb *sb, const uint8_t *b, uint64_t region_size,
-		       char *err, size_t errlen)
+		       struct err *err)
 {
 	memset(sb, 0, sizeof(*sb));
 	if (memcmp(b, DUMPDISK_MAGIC, 8) != 0)
-		return fail(err, errlen, EXIT_NOT_OURS, "no dumpbox superblock");
+		return fail(err, EXIT_NOT_OURS, "no dumpbox superblock");
 	if ((uint32_t)crc32(0, b, 508) != get_le32(b + 508))
-		return fail(err, errlen, EXIT_DAMAGED, "superblock checksum mismatch");
+		return fail(err, EXIT_DAMAGED, "superblock checksum mismatch");
 	sb->version = get_le32(b + 8);
 	if (sb->version > DUMPDISK_VERSION)
-		return fail(err, errlen, EXIT_DAMAGED,
+		return fail(err, EXIT_DAMAGED,
 			    "superblock version %u is newer than this dumpbox reads (%u): "
 			    "use a newer dumpbox", sb->version, DUMPDISK_VERSION);
 	if (sb->version == 0 || get_le32(b + 12) != DUMPDISK_SB_SIZE)
-		return fail(err, errlen, EXIT_DAMAGED, "superblock version %u or size %u is invalid",
+		return fail(err, EXIT_DAMAGED, "superblock version %u or size %u is invalid",
 			    sb->version, get_le32(b + 12));
 	fields_decode(sb, dumpdisk_sb_fields, dumpdisk_sb_nfields, b);
 
@@ -148,32 +135,32 @@ int dumpdisk_sb_decode(struct dumpdisk_sb *sb, const uint8_t *b, uint64_t region
 	 * a superblock is input, and a wrong size must not make us read or
 	 * write outside the partition. */
 	if (sb->part_size < DUMPDISK_MIN_SIZE / 2 || sb->part_size % 512)
-		return fail(err, errlen, EXIT_DAMAGED, "superblock partition size %" PRIu64
+		return fail(err, EXIT_DAMAGED, "superblock partition size %" PRIu64
 			    " is absurd", sb->part_size);
 	if (sb->part_size > region_size)
-		return fail(err, errlen, EXIT_DAMAGED,
+		return fail(err, EXIT_DAMAGED,
 			    "device truncated: superblock says %" PRIu64 " bytes, device has %" PRIu64,
 			    sb->part_size, region_size);
 	if (sb->block_size < 512 || sb->block_size > 65536 || (sb->block_size & (sb->block_size - 1)))
-		return fail(err, errlen, EXIT_DAMAGED, "superblock block size %u is absurd",
+		return fail(err, EXIT_DAMAGED, "superblock block size %u is absurd",
 			    sb->block_size);
 	if (sb->log_offset < DUMPDISK_SB_AREA || sb->log_size > sb->part_size ||
 	    sb->log_offset > sb->dump_offset || sb->log_size > sb->dump_offset - sb->log_offset ||
 	    (sb->log_size && sb->log_size < DUMPDISK_LOG_HEADER))
-		return fail(err, errlen, EXIT_DAMAGED, "superblock log area (%" PRIu64 ", %" PRIu64
+		return fail(err, EXIT_DAMAGED, "superblock log area (%" PRIu64 ", %" PRIu64
 			    " bytes) is absurd", sb->log_offset, sb->log_size);
 	if (sb->dump_offset > backup_offset(sb->part_size) ||
 	    sb->dump_size > backup_offset(sb->part_size) - sb->dump_offset ||
 	    sb->dump_offset % DUMPDISK_SB_AREA)
-		return fail(err, errlen, EXIT_DAMAGED, "superblock dump area (%" PRIu64 ", %" PRIu64
+		return fail(err, EXIT_DAMAGED, "superblock dump area (%" PRIu64 ", %" PRIu64
 			    " bytes) does not fit the partition", sb->dump_offset, sb->dump_size);
 	if (sb->state < DUMPDISK_EMPTY || sb->state > DUMPDISK_INCOMPLETE)
-		return fail(err, errlen, EXIT_DAMAGED, "superblock state %u is unknown", sb->state);
+		return fail(err, EXIT_DAMAGED, "superblock state %u is unknown", sb->state);
 	if (sb->dump_bytes > sb->dump_size)
-		return fail(err, errlen, EXIT_DAMAGED, "dump size %" PRIu64
+		return fail(err, EXIT_DAMAGED, "dump size %" PRIu64
 			    " is larger than the dump area (%" PRIu64 ")", sb->dump_bytes, sb->dump_size);
 	if (sb->format > DUMPDISK_FMT_KDUMP)
-		return fail(err, errlen, EXIT_DAMAGED, "dump format %u is unknown", sb->format);
+		return fail(err, EXIT_DAMAGED, "dump format %u is unknown", sb->format);
 	return 0;
 }
 
@@ -208,23 +195,23 @@ static int open_ours(struct dumpdisk *d, uint64_t start, uint64_t size)
 {
 	uint8_t p[DUMPDISK_SB_SIZE], b[DUMPDISK_SB_SIZE];
 	struct dumpdisk_sb ps, bs = { 0 };
-	char perr[160], berr[160];
+	struct err perr, berr;
 	int prc, brc;
 	uint64_t boff;
 
 	if (size < DUMPDISK_SB_AREA * 2 || pread_full(d->fd, p, sizeof(p), start, NULL) < 0)
 		return dfail(d, EXIT_NOT_OURS, "too small for a dump disk");
-	prc = dumpdisk_sb_decode(&ps, p, size, perr, sizeof(perr));
+	prc = dumpdisk_sb_decode(&ps, p, size, &perr);
 	boff = backup_offset(prc == 0 ? ps.part_size : size);
 	if (pread_full(d->fd, b, sizeof(b), start + boff, NULL) < 0)
-		brc = fail(berr, sizeof(berr), EXIT_DAMAGED, "cannot read the backup superblock: %s",
+		brc = fail(&berr, EXIT_DAMAGED, "cannot read the backup superblock: %s",
 			   strerror(errno));
 	else
-		brc = dumpdisk_sb_decode(&bs, b, size, berr, sizeof(berr));
+		brc = dumpdisk_sb_decode(&bs, b, size, &berr);
 	/* A backup counts only where its own size puts it: the backup of a
 	 * partition that ends where the disk ends is not the disk's. */
 	if (brc == 0 && backup_offset(bs.part_size) != boff)
-		brc = fail(berr, sizeof(berr), EXIT_NOT_OURS, "no backup superblock");
+		brc = fail(&berr, EXIT_NOT_OURS, "no backup superblock");
 	if (prc == EXIT_NOT_OURS && brc == EXIT_NOT_OURS)
 		return dfail(d, EXIT_NOT_OURS, "no dumpbox superblock");
 	d->layout = DUMPDISK_OURS;
@@ -234,7 +221,7 @@ static int open_ours(struct dumpdisk *d, uint64_t start, uint64_t size)
 	d->backup_ok = brc == 0;
 	if (prc && brc)
 		return dfail(d, EXIT_DAMAGED, "both superblocks are unusable: primary: %s; backup: %s",
-			     perr, berr);
+			     perr.msg, berr.msg);
 	if (prc == 0 && brc == 0 && memcmp(ps.uuid, bs.uuid, 16) != 0) {
 		/* A backup of some earlier preparation: not ours to trust. */
 		d->backup_ok = 0;
@@ -404,7 +391,7 @@ static int open_locked(const char *path, int writable)
 int dumpdisk_open(struct dumpdisk *d, const char *path, int mode)
 {
 	struct ptable pt;
-	char perr[160];
+	struct err perr;
 	struct err pe;
 	int isblk, rc;
 
@@ -428,7 +415,7 @@ int dumpdisk_open(struct dumpdisk *d, const char *path, int mode)
 	if (rc != EXIT_NOT_OURS)
 		return rc;
 	/* 2. A zipl dump record: this is the whole disk. */
-	rc = zipl_probe(d->fd, d->dev_size, d->sector, &d->z, d->err, sizeof(d->err));
+	rc = zipl_probe(d->fd, d->dev_size, d->sector, &d->z, &d->err);
 	if (rc == 0)
 		info_from_zipl(d);
 	if (rc != EXIT_NOT_OURS)
@@ -468,7 +455,7 @@ int dumpdisk_open(struct dumpdisk *d, const char *path, int mode)
 			int dblk;
 
 			if (fd >= 0 && get_sizes(fd, &dsize, &dsect, &dblk) == 0 &&
-			    zipl_probe(fd, dsize, dsect, &d->z, perr, sizeof(perr)) == 0 &&
+			    zipl_probe(fd, dsize, dsect, &d->z, &perr) == 0 &&
 			    d->z.sb.part_start == start) {
 				/* Work on the disk: that is where the records are. */
 				d->disk_fd = d->fd;
@@ -513,7 +500,7 @@ static int write_sb_both(struct dumpdisk *d)
 	if (disk_pwrite(d->fd, b, sizeof(b), d->region_start) < 0 || disk_fsync(d->fd) < 0 ||
 	    disk_pwrite(d->fd, b, sizeof(b), d->region_start + backup_offset(d->sb.part_size)) < 0 ||
 	    disk_fsync(d->fd) < 0)
-		return dfail(d, -1, "cannot write the superblock: %s", strerror(errno));
+		return dfail_ret(d, "cannot write the superblock: %s", strerror(errno));
 	d->primary_ok = d->backup_ok = 1;
 	info_from_sb(d);
 	d->info.note = NULL;
@@ -523,7 +510,7 @@ static int write_sb_both(struct dumpdisk *d)
 static int read_page0(struct dumpdisk *d, uint8_t *page)
 {
 	if (pread_full(d->fd, page, ZIPL_CSUM_SIZE, d->dump_base, NULL) < 0)
-		return dfail(d, -1, "cannot read the dump's first page: %s", strerror(errno));
+		return dfail_ret(d, "cannot read the dump's first page: %s", strerror(errno));
 	return 0;
 }
 
@@ -533,7 +520,7 @@ static int write_zipl_record(struct dumpdisk *d, const uint8_t *page0, struct zi
 {
 	e->bound_csum = zipl_cksm(page0, ZIPL_CSUM_SIZE, ZIPL_CSUM_SEED);
 	if (zipl_write_sb(d->fd, &d->z, page0, e) < 0 || disk_fsync(d->fd) < 0)
-		return dfail(d, -1, "cannot write the zipl superblock: %s", strerror(errno));
+		return dfail_ret(d, "cannot write the zipl superblock: %s", strerror(errno));
 	d->z.page0_kind = memcmp(page0, "\x7f" "ELF", 4) == 0 ? ZIPL_PAGE0_ELF
 			  : memcmp(page0, ZIPL_BUSY_STRING, 13) == 0 ? ZIPL_PAGE0_BUSY
 								     : ZIPL_PAGE0_ZERO;
@@ -597,7 +584,7 @@ static int write_log(struct dumpdisk *d, uint64_t dump_id, const char *log, size
 		memcpy(buf + DUMPDISK_LOG_HEADER, log, len);
 	put_le32(buf + 60, (uint32_t)crc32(0, buf, 60));
 	if (disk_pwrite(d->fd, buf, DUMPDISK_LOG_HEADER + len, off) < 0 || disk_fsync(d->fd) < 0)
-		rc = dfail(d, -1, "cannot write the log: %s", strerror(errno));
+		rc = dfail_ret(d, "cannot write the log: %s", strerror(errno));
 	free(buf);
 	return rc;
 }
@@ -635,10 +622,10 @@ int dumpdisk_may_overwrite(struct dumpdisk *d)
 	const struct dumpdisk_info *in = &d->info;
 
 	if (d->layout == DUMPDISK_NONE)
-		return dfail(d, -1, "no dump disk");
+		return dfail_ret(d, "no dump disk");
 	if (in->state == DUMPDISK_EMPTY || in->flags & DUMPDISK_F_EXTRACTED)
 		return 0;
-	return dfail(d, -1, "holds a %s dump%s%s that was not extracted", dumpdisk_state_name(in->state),
+	return dfail_ret(d, "holds a %s dump%s%s that was not extracted", dumpdisk_state_name(in->state),
 		     in->kernel_release[0] ? " of " : "", in->kernel_release);
 }
 
@@ -665,7 +652,7 @@ int dumpdisk_begin(struct dumpdisk *d, const struct dumpdisk_meta *m, const char
 	uint64_t id;
 
 	if (!d->writable || d->layout == DUMPDISK_NONE)
-		return dfail(d, -1, "not open for writing");
+		return dfail_ret(d, "not open for writing");
 	id = new_dump_id();
 	d->next = 0;
 	d->crc_lost = 0;
@@ -700,7 +687,7 @@ int dumpdisk_begin(struct dumpdisk *d, const struct dumpdisk_meta *m, const char
 
 	memcpy(page, ZIPL_BUSY_STRING, sizeof(ZIPL_BUSY_STRING));
 	if (disk_pwrite(d->fd, page, ZIPL_CSUM_SIZE, d->dump_base) < 0 || disk_fsync(d->fd) < 0) {
-		dfail(d, -1, "cannot mark the dump busy: %s", strerror(errno));
+		dfail_ret(d, "cannot mark the dump busy: %s", strerror(errno));
 		goto out;
 	}
 	if (write_log(d, id, log, loglen) < 0)
@@ -782,7 +769,7 @@ int dumpdisk_write(struct dumpdisk *d, const void *buf, size_t len, uint64_t off
 	const uint8_t *p = buf;
 
 	if (d->info.state != DUMPDISK_BUSY || !d->writable)
-		return dfail(d, -1, "dumpdisk_write without dumpdisk_begin");
+		return dfail_ret(d, "dumpdisk_write without dumpdisk_begin");
 	if (off > d->info.capacity || len > d->info.capacity - off) {
 		/* Fill the area first: a forced extract of the INCOMPLETE
 		 * dump gets every byte that fitted. */
@@ -790,7 +777,7 @@ int dumpdisk_write(struct dumpdisk *d, const void *buf, size_t len, uint64_t off
 		    dumpdisk_write(d, buf, (size_t)(d->info.capacity - off), off) < 0)
 			return -1;
 		errno = ENOSPC;
-		return dfail(d, -1, "write of %zu bytes at %" PRIu64 " is past the end of the dump "
+		return dfail_ret(d, "write of %zu bytes at %" PRIu64 " is past the end of the dump "
 			     "area (%" PRIu64 " bytes)", len, off, d->info.capacity);
 	}
 	track(d, off, len, (uint32_t)crc32(0, p, (uInt)len));
@@ -808,7 +795,7 @@ int dumpdisk_write(struct dumpdisk *d, const void *buf, size_t len, uint64_t off
 		off += n;
 	}
 	if (len && disk_pwrite(d->fd, p, len, d->dump_base + off) < 0)
-		return dfail(d, -1, "write to the dump area at %" PRIu64 " failed: %s", off,
+		return dfail_ret(d, "write to the dump area at %" PRIu64 " failed: %s", off,
 			     strerror(errno));
 	return 0;
 }
@@ -831,7 +818,7 @@ static int data_crc(struct dumpdisk *d, uint64_t size, uint32_t *crc)
 
 		if (pread_full(d->fd, buf, n, d->dump_base + off, NULL) < 0) {
 			free(buf);
-			return dfail(d, -1, "cannot read back the dump: %s", strerror(errno));
+			return dfail_ret(d, "cannot read back the dump: %s", strerror(errno));
 		}
 		if (d->layout == DUMPDISK_ZIPL && off < ZIPL_CSUM_SIZE && d->page0_set) {
 			size_t k = n < ZIPL_CSUM_SIZE - off ? n : ZIPL_CSUM_SIZE - off;
@@ -852,16 +839,16 @@ int dumpdisk_finish(struct dumpdisk *d, uint32_t state, uint64_t size, const cha
 	int have_crc = 0;
 
 	if (d->info.state != DUMPDISK_BUSY || !d->writable)
-		return dfail(d, -1, "dumpdisk_finish without dumpdisk_begin");
+		return dfail_ret(d, "dumpdisk_finish without dumpdisk_begin");
 	if (state != DUMPDISK_COMPLETE && state != DUMPDISK_INCOMPLETE)
-		return dfail(d, -1, "a dump finishes COMPLETE or INCOMPLETE");
+		return dfail_ret(d, "a dump finishes COMPLETE or INCOMPLETE");
 	if (size > d->info.capacity)
-		return dfail(d, -1, "dump size %" PRIu64 " exceeds the dump area", size);
+		return dfail_ret(d, "dump size %" PRIu64 " exceeds the dump area", size);
 	if (d->layout == DUMPDISK_ZIPL && state == DUMPDISK_COMPLETE && !d->page0_set)
-		return dfail(d, -1, "the dump's first page was never written");
+		return dfail_ret(d, "the dump's first page was never written");
 	/* Data first, on stable storage, before anything says COMPLETE. */
 	if (disk_fsync(d->fd) < 0)
-		return dfail(d, -1, "fsync of the dump failed: %s", strerror(errno));
+		return dfail_ret(d, "fsync of the dump failed: %s", strerror(errno));
 	if (state == DUMPDISK_COMPLETE) {
 		if (data_crc(d, size, &crc) < 0)
 			return -1;
@@ -884,7 +871,7 @@ int dumpdisk_finish(struct dumpdisk *d, uint32_t state, uint64_t size, const cha
 		memcpy(page, d->page0, ZIPL_CSUM_SIZE);
 		if (disk_pwrite(d->fd, page, ZIPL_CSUM_SIZE, d->dump_base) < 0 ||
 		    disk_fsync(d->fd) < 0) {
-			dfail(d, -1, "cannot write the dump's first page: %s", strerror(errno));
+			dfail_ret(d, "cannot write the dump's first page: %s", strerror(errno));
 			goto out;
 		}
 	} else if (read_page0(d, page) < 0) {
@@ -906,7 +893,7 @@ out:
 int dumpdisk_set_extracted(struct dumpdisk *d)
 {
 	if (!d->writable)
-		return dfail(d, -1, "not open for writing");
+		return dfail_ret(d, "not open for writing");
 	if (d->layout == DUMPDISK_OURS) {
 		d->sb.flags |= DUMPDISK_F_EXTRACTED;
 		d->sb.extract_time = now();
@@ -931,10 +918,10 @@ int dumpdisk_clear(struct dumpdisk *d)
 	uint64_t loff, lsize;
 
 	if (!d->writable)
-		return dfail(d, -1, "not open for writing");
+		return dfail_ret(d, "not open for writing");
 	log_area(d, &loff, &lsize);
 	if (lsize && (disk_pwrite(d->fd, zero, sizeof(zero), loff) < 0 || disk_fsync(d->fd) < 0))
-		return dfail(d, -1, "cannot clear the log: %s", strerror(errno));
+		return dfail_ret(d, "cannot clear the log: %s", strerror(errno));
 	if (d->layout == DUMPDISK_OURS) {
 		struct dumpdisk_sb *sb = &d->sb;
 
@@ -954,7 +941,7 @@ int dumpdisk_clear(struct dumpdisk *d)
 	int rc = -1;
 
 	if (disk_pwrite(d->fd, z, 64 * 1024, d->dump_base) < 0 || disk_fsync(d->fd) < 0) {
-		dfail(d, -1, "cannot clear the dump area: %s", strerror(errno));
+		dfail_ret(d, "cannot clear the dump area: %s", strerror(errno));
 	} else {
 		memset(&d->info, 0, sizeof(d->info));
 		d->info.state = DUMPDISK_EMPTY;
@@ -995,7 +982,7 @@ uint64_t dumpdisk_capacity(uint64_t size, uint32_t log_size)
 }
 
 int dumpdisk_format(int fd, uint64_t start, uint64_t size, const char *label,
-		    uint32_t log_size, const uint8_t uuid[16], char *err, size_t errlen)
+		    uint32_t log_size, const uint8_t uuid[16], struct err *err)
 {
 	struct dumpdisk_sb sb;
 	uint8_t b[DUMPDISK_SB_SIZE], *zero;
@@ -1003,12 +990,12 @@ int dumpdisk_format(int fd, uint64_t start, uint64_t size, const char *label,
 
 	size &= ~(uint64_t)511;
 	if (size < DUMPDISK_MIN_SIZE)
-		return fail(err, errlen, -1, "%" PRIu64 " bytes is too small for a dump disk "
+		return fail(err, -1, "%" PRIu64 " bytes is too small for a dump disk "
 			    "(at least %u)", size, DUMPDISK_MIN_SIZE);
 	log_size = (log_size + 4095) & ~4095u;
 	dump_off = dump_offset_for(size, log_size);
 	if (dump_off + DUMPDISK_SB_AREA * 2 > size)
-		return fail(err, errlen, -1, "log area of %u bytes leaves no room for a dump", log_size);
+		return fail(err, -1, "log area of %u bytes leaves no room for a dump", log_size);
 	memset(&sb, 0, sizeof(sb));
 	sb.version = DUMPDISK_VERSION;
 	memcpy(sb.uuid, uuid, 16);
@@ -1030,15 +1017,15 @@ int dumpdisk_format(int fd, uint64_t start, uint64_t size, const char *label,
 	if (pwrite_all(fd, zero, DUMPDISK_SB_AREA, start + backup_offset(size)) < 0 ||
 	    pwrite_all(fd, zero, DUMPDISK_SB_AREA, start) < 0) {
 		free(zero);
-		return fail(err, errlen, -1, "cannot write the superblock: %s", strerror(errno));
+		return fail(err, -1, "cannot write the superblock: %s", strerror(errno));
 	}
 	memset(zero, 0, DUMPDISK_SB_AREA);
 	if (pwrite_all(fd, zero, DUMPDISK_LOG_HEADER, start + DUMPDISK_SB_AREA) < 0) {
 		free(zero);
-		return fail(err, errlen, -1, "cannot clear the log: %s", strerror(errno));
+		return fail(err, -1, "cannot clear the log: %s", strerror(errno));
 	}
 	free(zero);
 	if (fsync(fd) < 0 && errno != EINVAL)
-		return fail(err, errlen, -1, "fsync failed: %s", strerror(errno));
+		return fail(err, -1, "fsync failed: %s", strerror(errno));
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "base/fields.h"
 #include "base/window.h"
 #include "disk/zipl.h"
@@ -70,7 +71,7 @@ struct dumpdisk_sb {
  * EXIT_DAMAGED (magic, but checksum, version or a field is wrong), with
  * err filled. The fuzzer's entry point. */
 int dumpdisk_sb_decode(struct dumpdisk_sb *sb, const uint8_t *buf, uint64_t region_size,
-		       char *err, size_t errlen);
+		       struct err *err);
 void dumpdisk_sb_encode(uint8_t *buf, const struct dumpdisk_sb *sb);
 /* The superblock's fields, one table for both directions (base/fields.h). */
 extern const struct field dumpdisk_sb_fields[];
@@ -119,7 +120,7 @@ struct dumpdisk {
 	int crc_lost;
 	uint8_t *page0;			/* zipl: the first page, written last */
 	int page0_set;
-	char err[256];
+	struct err err;		/* why the last call failed */
 };
 
 #define DUMPDISK_RDONLY 0
@@ -168,7 +169,7 @@ char *dumpdisk_read_log(struct dumpdisk *d, size_t *len);
  * (EMPTY), an empty log area. label may be NULL; uuid is the caller's
  * (the GPT partition GUID too, so PARTUUID= finds it). */
 int dumpdisk_format(int fd, uint64_t start, uint64_t size, const char *label,
-		    uint32_t log_size, const uint8_t uuid[16], char *err, size_t errlen);
+		    uint32_t log_size, const uint8_t uuid[16], struct err *err);
 
 /* The dump area dumpdisk_format would leave in size bytes (0: too small). */
 uint64_t dumpdisk_capacity(uint64_t size, uint32_t log_size);

@@ -50,12 +50,12 @@ static int remove_image(void **state)
 static void format_img(const char *label)
 {
 	uint8_t uuid[16];
-	char err[128];
+	struct err err;
 	int fd = open(img, O_RDWR);
 
 	assert_true(fd >= 0);
 	uuid_generate(uuid);
-	assert_int_equal(dumpdisk_format(fd, 0, IMG_SIZE, label, 8192, uuid, err, sizeof(err)), 0);
+	assert_int_equal(dumpdisk_format(fd, 0, IMG_SIZE, label, 8192, uuid, &err), 0);
 	close(fd);
 }
 
@@ -77,7 +77,7 @@ static void superblock_round_trip(void **state)
 {
 	struct dumpdisk_sb a, b;
 	uint8_t buf[DUMPDISK_SB_SIZE];
-	char err[160];
+	struct err err;
 
 	(void)state;
 	memset(&a, 0, sizeof(a));
@@ -98,7 +98,7 @@ static void superblock_round_trip(void **state)
 	dumpdisk_sb_encode(buf, &a);
 	assert_int_equal(get_le32(buf + 148), DUMPDISK_COMPLETE);	/* FORMAT.md offsets */
 	assert_int_equal(get_le64(buf + 176), 12345);
-	assert_int_equal(dumpdisk_sb_decode(&b, buf, IMG_SIZE, err, sizeof(err)), 0);
+	assert_int_equal(dumpdisk_sb_decode(&b, buf, IMG_SIZE, &err), 0);
 	assert_memory_equal(a.uuid, b.uuid, 16);
 	assert_string_equal(b.label, "label");
 	assert_string_equal(b.kernel_release, "6.1.0-test");
@@ -107,12 +107,12 @@ static void superblock_round_trip(void **state)
 	/* Any flipped bit of the checksummed part is caught. */
 	for (size_t i = 0; i < DUMPDISK_SB_SIZE; i++) {
 		buf[i] ^= 0x10;
-		assert_int_not_equal(dumpdisk_sb_decode(&b, buf, IMG_SIZE, err, sizeof(err)), 0);
+		assert_int_not_equal(dumpdisk_sb_decode(&b, buf, IMG_SIZE, &err), 0);
 		buf[i] ^= 0x10;
 	}
 	/* A smaller device than the superblock says: truncated. */
-	assert_int_equal(dumpdisk_sb_decode(&b, buf, IMG_SIZE / 2, err, sizeof(err)), EXIT_DAMAGED);
-	assert_non_null(strstr(err, "truncated"));
+	assert_int_equal(dumpdisk_sb_decode(&b, buf, IMG_SIZE / 2, &err), EXIT_DAMAGED);
+	assert_non_null(strstr(err.msg, "truncated"));
 }
 
 static void write_any_order_crc(void **state)
@@ -232,7 +232,7 @@ static void zipl_layout_round_trip(void **state)
 	struct zipl_tool tool = { kernel, initrd, NULL, sizeof(kernel), sizeof(initrd), 0, NULL };
 	struct zipl_disk z, p;
 	uint64_t start, size;
-	char err[160];
+	struct err err;
 	int fd = open(img, O_RDWR);
 	struct dumpdisk d;
 
@@ -241,9 +241,8 @@ static void zipl_layout_round_trip(void **state)
 	assert_int_equal(zero_range(fd, 0, IMG_SIZE), 0);
 	assert_int_equal(ptable_write_dos(fd, IMG_SIZE, 512, 0x83, &start, &size), 0);
 	assert_int_equal(start, 1 << 20);
-	assert_int_equal(zipl_write_layout(fd, 512, start, size, 1, &tool, 4096, &z, err,
-					   sizeof(err)), 0);
-	assert_int_equal(zipl_probe(fd, IMG_SIZE, 512, &p, err, sizeof(err)), 0);
+	assert_int_equal(zipl_write_layout(fd, 512, start, size, 1, &tool, 4096, &z, &err), 0);
+	assert_int_equal(zipl_probe(fd, IMG_SIZE, 512, &p, &err), 0);
 	assert_int_equal(p.sb.magic, ZIPL_SB_MAGIC);
 	assert_int_equal(p.sb.part_start, start);
 	assert_int_equal(p.sb.csum, ZIPL_CSUM_SEED);
@@ -297,7 +296,8 @@ static void gpt_round_trip(void **state)
  * by dm-0) and sdd, device nodes as image files. */
 static void lookup_by_uuid_label_path_only(void **state)
 {
-	char root[] = "/tmp/dumpdisk_lookup.XXXXXX", cmd[512], err[256], uuid[37];
+	struct err err;
+	char root[] = "/tmp/dumpdisk_lookup.XXXXXX", cmd[512], uuid[37];
 	struct dumpdisk_found f, *v;
 	struct dumpdisk d;
 	size_t n;
@@ -321,22 +321,22 @@ static void lookup_by_uuid_label_path_only(void **state)
 	assert_int_equal(v[0].paths, 2);
 	assert_non_null(strstr(v[0].dev, "dm-0"));
 	free(v);
-	assert_int_equal(dumpdisk_lookup(NULL, cmd, dev, &f, err, sizeof(err)), 0);
+	assert_int_equal(dumpdisk_lookup(NULL, cmd, dev, &f, &err), 0);
 	assert_string_equal(f.info.uuid, uuid);
 	char spec[256];
 
 	snprintf(spec, sizeof(spec), "UUID=%s", uuid);
-	assert_int_equal(dumpdisk_lookup(spec, cmd, dev, &f, err, sizeof(err)), 0);
-	assert_int_equal(dumpdisk_lookup("LABEL=one", cmd, dev, &f, err, sizeof(err)), 0);
-	assert_int_equal(dumpdisk_lookup("LABEL=two", cmd, dev, &f, err, sizeof(err)), EXIT_NOT_OURS);
-	assert_int_equal(dumpdisk_lookup(img, cmd, dev, &f, err, sizeof(err)), 0);
+	assert_int_equal(dumpdisk_lookup(spec, cmd, dev, &f, &err), 0);
+	assert_int_equal(dumpdisk_lookup("LABEL=one", cmd, dev, &f, &err), 0);
+	assert_int_equal(dumpdisk_lookup("LABEL=two", cmd, dev, &f, &err), EXIT_NOT_OURS);
+	assert_int_equal(dumpdisk_lookup(img, cmd, dev, &f, &err), 0);
 	/* A second, different dump disk: "the only one" is now ambiguous. */
 	format_img("two");
 	snprintf(spec, sizeof(spec), "cd %s && mkdir sys/block/sdd && cp %s dev/sdd", root, img);
 	assert_int_equal(system(spec), 0);
-	assert_int_equal(dumpdisk_lookup(NULL, cmd, dev, &f, err, sizeof(err)), EXIT_USAGE);
-	assert_non_null(strstr(err, "2 dump disks found"));
-	assert_int_equal(dumpdisk_lookup("LABEL=two", cmd, dev, &f, err, sizeof(err)), 0);
+	assert_int_equal(dumpdisk_lookup(NULL, cmd, dev, &f, &err), EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "2 dump disks found"));
+	assert_int_equal(dumpdisk_lookup("LABEL=two", cmd, dev, &f, &err), 0);
 	assert_non_null(strstr(f.dev, "sdd"));
 	snprintf(spec, sizeof(spec), "rm -rf %s", root);
 	assert_int_equal(system(spec), 0);

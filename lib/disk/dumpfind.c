@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "disk/dumpdisk.h"
 #include "disk/dumpfind.h"
 
@@ -173,7 +174,7 @@ size_t dumpdisk_scan(const char *sysfs_root, const char *dev_root,
 }
 
 int dumpdisk_lookup(const char *spec, const char *sysfs_root, const char *dev_root,
-		    struct dumpdisk_found *found, char *err, size_t errlen)
+		    struct dumpdisk_found *found, struct err *err)
 {
 	struct dumpdisk_found *v = NULL;
 	size_t n, hit = 0, nhits = 0;
@@ -184,7 +185,7 @@ int dumpdisk_lookup(const char *spec, const char *sysfs_root, const char *dev_ro
 		int rc = dumpdisk_open(&d, spec, DUMPDISK_RDONLY);
 
 		if (d.layout == DUMPDISK_NONE || (rc && rc != EXIT_DAMAGED)) {
-			snprintf(err, errlen, "%s: %s", spec, d.err);
+			err_set(err, EXIT_NOT_OURS, "%s: %s", spec, d.err.msg);
 			dumpdisk_close(&d);
 			return EXIT_NOT_OURS;
 		}
@@ -218,18 +219,21 @@ int dumpdisk_lookup(const char *spec, const char *sysfs_root, const char *dev_ro
 		return 0;
 	}
 	if (nhits == 0) {
-		snprintf(err, errlen, "no dump disk%s%s found", spec && *spec ? " matching " : "",
-			 spec && *spec ? spec : "");
+		err_set(err, EXIT_NOT_OURS, "no dump disk%s%s found",
+			spec && *spec ? " matching " : "", spec && *spec ? spec : "");
 		free(v);
 		return EXIT_NOT_OURS;
 	}
-	size_t len = (size_t)snprintf(err, errlen, "%zu dump disks found, name one:", nhits);
+	size_t len = (size_t)snprintf(err->msg, sizeof(err->msg), "%zu dump disks found, name one:",
+				      nhits);
 
-	for (size_t i = 0; i < n && len < errlen; i++) {
+	err->status = EXIT_USAGE;
+	for (size_t i = 0; i < n && len < sizeof(err->msg); i++) {
 		if ((uuid && strcasecmp(v[i].info.uuid, uuid) != 0) ||
 		    (label && strcmp(v[i].info.label, label) != 0))
 			continue;
-		len += (size_t)snprintf(err + len, errlen - len, " %s", v[i].dev);
+		len += (size_t)snprintf(err->msg + len, sizeof(err->msg) - len, " %s",
+						v[i].dev);
 	}
 	free(v);
 	return EXIT_USAGE;

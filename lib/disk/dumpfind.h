@@ -31,6 +31,6 @@ size_t dumpdisk_scan(const char *sysfs_root, const char *dev_root,
  * Returns 0 with *found filled, or EXIT_NOT_OURS (none) / EXIT_USAGE
  * (ambiguous), with err saying which. */
 int dumpdisk_lookup(const char *spec, const char *sysfs_root, const char *dev_root,
-		    struct dumpdisk_found *found, char *err, size_t errlen);
+		    struct dumpdisk_found *found, struct err *err);
 
 #endif

@@ -135,7 +135,7 @@ static int check_unextracted(const struct prep_request *rq, struct err *e)
 				      utc_time(d.info.crash_time, t, sizeof(t)));
 		else if (rc == EXIT_DAMAGED)
 			ret = err_set(e, EXIT_DAMAGED, "%s holds a damaged dump disk (%s): it may hold "
-				      "a dump; use --force to overwrite it", rq->path, d.err);
+				      "a dump; use --force to overwrite it", rq->path, d.err.msg);
 	}
 	dumpdisk_close(&d);
 	return ret;

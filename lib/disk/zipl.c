@@ -12,6 +12,7 @@
 #include "base/bytes.h"
 #include "base/diskio.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "base/fields.h"
 #include "disk/zipl.h"
 
@@ -33,17 +34,6 @@
 #define STAGE3_FLAG_SCSI 0x0001000000000000ull
 #define MAX_LINK 65535u		/* blocks one SCSI block pointer may cover */
 #define ZERO_HEAD (64 * 1024)	/* zipl clears this much of the partition */
-
-static int fail(char *err, size_t len, int status, const char *fmt, ...) PRINTF_LIKE(4, 5);
-static int fail(char *err, size_t len, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return status;
-}
 
 uint32_t zipl_cksm(const void *buf, size_t len, uint32_t sum)
 {
@@ -169,7 +159,7 @@ static int has_dump_program(int fd, uint64_t dev_size, uint32_t blk, uint64_t pt
 }
 
 int zipl_probe(int fd, uint64_t dev_size, uint32_t blk, struct zipl_disk *z,
-	       char *err, size_t errlen)
+	       struct err *err)
 {
 	uint8_t mbr[512], sect[512], *page;
 	const uint8_t *bi = mbr + ZIPL_BOOT_INFO_OFF;
@@ -178,55 +168,55 @@ int zipl_probe(int fd, uint64_t dev_size, uint32_t blk, struct zipl_disk *z,
 	memset(z, 0, sizeof(*z));
 	z->blk = blk;
 	if (dev_size < sizeof(mbr) || pread_full(fd, mbr, sizeof(mbr), 0, NULL) < 0)
-		return fail(err, errlen, EXIT_NOT_OURS, "too small for a boot record");
+		return err_fail(err, EXIT_NOT_OURS, "too small for a boot record");
 	if (memcmp(mbr, "zIPL", 4) != 0)
-		return fail(err, errlen, EXIT_NOT_OURS, "no zIPL boot record");
+		return err_fail(err, EXIT_NOT_OURS, "no zIPL boot record");
 	z->ptab_block = get_be64(mbr + 16);
 	if (memcmp(bi, "zIPL", 4) != 0 || bi[6] != 0x02 || bi[5] != 0x01)
-		return fail(err, errlen, EXIT_NOT_OURS,
+		return err_fail(err, EXIT_NOT_OURS,
 			    "zIPL boot record, but not of a SCSI dump disk (an IPL disk?)");
 	if (!has_dump_program(fd, dev_size, blk, z->ptab_block))
-		return fail(err, errlen, EXIT_NOT_OURS,
+		return err_fail(err, EXIT_NOT_OURS,
 			    "zIPL boot record without a dump program in its program table");
 	z->sb_off = get_be64(bi + 8);
 	if (z->sb_off % 512 || z->sb_off > dev_size - sizeof(sect))
-		return fail(err, errlen, EXIT_DAMAGED,
+		return err_fail(err, EXIT_DAMAGED,
 			    "zipl dump superblock offset %" PRIu64 " is outside the disk", z->sb_off);
 	if (pread_full(fd, sect, sizeof(sect), z->sb_off, NULL) < 0)
-		return fail(err, errlen, EXIT_DAMAGED, "cannot read the zipl dump superblock: %s",
+		return err_fail(err, EXIT_DAMAGED, "cannot read the zipl dump superblock: %s",
 			    strerror(errno));
 	zipl_sb_decode(sb, sect);
 	if (sb->magic != ZIPL_SB_MAGIC)
-		return fail(err, errlen, EXIT_DAMAGED, "zipl dump superblock has a wrong magic");
+		return err_fail(err, EXIT_DAMAGED, "zipl dump superblock has a wrong magic");
 	if (sb->part_start > dev_size || sb->part_size > dev_size - sb->part_start ||
 	    sb->part_start % 512)
-		return fail(err, errlen, EXIT_DAMAGED,
+		return err_fail(err, EXIT_DAMAGED,
 			    "zipl dump partition (start %" PRIu64 ", size %" PRIu64
 			    ") is outside the disk (%" PRIu64 " bytes)",
 			    sb->part_start, sb->part_size, dev_size);
 	if (sb->dump_offset > sb->part_size || sb->dump_size > sb->part_size - sb->dump_offset ||
 	    sb->dump_size < ZIPL_CSUM_SIZE)
-		return fail(err, errlen, EXIT_DAMAGED,
+		return err_fail(err, EXIT_DAMAGED,
 			    "zipl dump area (offset %" PRIu64 ", size %" PRIu64
 			    ") does not fit its partition", sb->dump_offset, sb->dump_size);
 	if (sb->csum_size == 0 || sb->csum_size > (1 << 20) ||
 	    sb->csum_offset > sb->part_size || sb->csum_size > sb->part_size - sb->csum_offset)
-		return fail(err, errlen, EXIT_DAMAGED,
+		return err_fail(err, EXIT_DAMAGED,
 			    "zipl checksum range (offset %" PRIu64 ", size %" PRIu64 ") is absurd",
 			    sb->csum_offset, sb->csum_size);
 	if (sb->csum >> 32)
-		return fail(err, errlen, EXIT_DAMAGED, "zipl checksum has bits above 32");
+		return err_fail(err, EXIT_DAMAGED, "zipl checksum has bits above 32");
 	page = xmalloc(sb->csum_size > ZIPL_CSUM_SIZE ? sb->csum_size : ZIPL_CSUM_SIZE);
 	if (pread_full(fd, page, sb->csum_size, sb->part_start + sb->csum_offset, NULL) < 0) {
 		free(page);
-		return fail(err, errlen, EXIT_DAMAGED, "cannot read the checksummed range: %s",
+		return err_fail(err, EXIT_DAMAGED, "cannot read the checksummed range: %s",
 			    strerror(errno));
 	}
 	z->csum_now = zipl_cksm(page, sb->csum_size, ZIPL_CSUM_SEED);
 	z->csum_ok = z->csum_now == sb->csum;
 	if (pread_full(fd, page, ZIPL_CSUM_SIZE, sb->part_start + sb->dump_offset, NULL) < 0) {
 		free(page);
-		return fail(err, errlen, EXIT_DAMAGED, "cannot read the dump's first page: %s",
+		return err_fail(err, EXIT_DAMAGED, "cannot read the dump's first page: %s",
 			    strerror(errno));
 	}
 	z->page0_kind = classify_page0(page);
@@ -427,12 +417,12 @@ static int zipl_components(const struct zipl_tool *tool, uint32_t partno, char *
 
 /* The boot record: zipl's fields in the MBR's boot code area; the
  * partition table from byte 440 on stays as it is. */
-static int zipl_write_boot_record(int fd, const struct zipl_disk *z, char *err, size_t errlen)
+static int zipl_write_boot_record(int fd, const struct zipl_disk *z, struct err *err)
 {
 	uint8_t mbr[512], *bi = mbr + ZIPL_BOOT_INFO_OFF;
 
 	if (pread_full(fd, mbr, sizeof(mbr), 0, NULL) < 0)
-		return fail(err, errlen, -1, "cannot read the MBR: %s", strerror(errno));
+		return err_ret(err, EXIT_DAMAGED, "cannot read the MBR: %s", strerror(errno));
 	memset(mbr, 0, ZIPL_BOOT_INFO_OFF + 40);
 	memcpy(mbr, "zIPL", 4);
 	put_be32(mbr + 4, 1);
@@ -444,14 +434,14 @@ static int zipl_write_boot_record(int fd, const struct zipl_disk *z, char *err, 
 	bi[7] = 1;		/* flags: 64-bit (what zipl on s390x sets) */
 	put_be64(bi + 8, z->sb_off);
 	if (pwrite_all(fd, mbr, sizeof(mbr), 0) < 0)
-		return fail(err, errlen, -1, "cannot write the zIPL boot record: %s",
+		return err_ret(err, EXIT_DAMAGED, "cannot write the zIPL boot record: %s",
 			    strerror(errno));
 	return 0;
 }
 
 int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_size,
 		      uint32_t partno, const struct zipl_tool *tool, uint32_t log_size,
-		      struct zipl_disk *z, char *err, size_t errlen)
+		      struct zipl_disk *z, struct err *err)
 {
 	uint8_t params[64], *zero = NULL;
 	char parm[896];
@@ -462,9 +452,9 @@ int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_s
 	int rc = -1;
 
 	if (blk < 512 || blk > 4096 || (blk & (blk - 1)) || part_start % blk || part_size % blk)
-		return fail(err, errlen, -1, "unsupported block size %u", blk);
+		return err_ret(err, EXIT_DAMAGED, "unsupported block size %u", blk);
 	if (blk * COMPONENT_SIZE < COMPONENT_SIZE * 10)
-		return fail(err, errlen, -1, "block too small for the component table");
+		return err_ret(err, EXIT_DAMAGED, "block too small for the component table");
 	nc = zipl_components(tool, partno, parm, sizeof(parm), params, c, &psw);
 
 	/* Built once to learn its size, then where it goes. */
@@ -474,7 +464,7 @@ int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_s
 	uint64_t bm_bytes = (bm.next * blk + 4095) & ~4095ull;
 
 	if (bm_bytes + log_size + 2 * ZERO_HEAD > part_size)
-		return fail(err, errlen, -1,
+		return err_fail(err, -1,
 			    "partition too small for the dump tool (%" PRIu64 " bytes needed)",
 			    bm_bytes + log_size + 2 * ZERO_HEAD);
 	tail = (part_size - bm_bytes - log_size) & ~4095ull;
@@ -497,16 +487,16 @@ int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_s
 	 * its sector with the checksum and our record below. */
 	zipl_sb_encode(bm_block(&bm, sb_blk), &z->sb);
 	if (pwrite_all(fd, bm.buf, bm_bytes, part_start + tail) < 0) {
-		fail(err, errlen, -1, "cannot write the bootmap: %s", strerror(errno));
+		err_ret(err, EXIT_DAMAGED, "cannot write the bootmap: %s", strerror(errno));
 		goto out;
 	}
 	zero = xcalloc(1, ZERO_HEAD > log_size ? ZERO_HEAD : log_size);
 	if (log_size && pwrite_all(fd, zero, log_size, log_off) < 0) {
-		fail(err, errlen, -1, "cannot clear the log area: %s", strerror(errno));
+		err_ret(err, EXIT_DAMAGED, "cannot clear the log area: %s", strerror(errno));
 		goto out;
 	}
 	if (pwrite_all(fd, zero, ZERO_HEAD, part_start) < 0) {
-		fail(err, errlen, -1, "cannot clear the partition start: %s", strerror(errno));
+		err_ret(err, EXIT_DAMAGED, "cannot clear the partition start: %s", strerror(errno));
 		goto out;
 	}
 	struct zipl_ext ext = {
@@ -516,10 +506,10 @@ int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_s
 	snprintf(ext.writer, sizeof(ext.writer), "dumpbox %s", DUMPBOX_VERSION);
 	ext.bound_csum = zipl_cksm(zero, ZIPL_CSUM_SIZE, ZIPL_CSUM_SEED);
 	if (zipl_write_sb(fd, z, zero, &ext) < 0) {
-		fail(err, errlen, -1, "cannot write the superblock: %s", strerror(errno));
+		err_ret(err, EXIT_DAMAGED, "cannot write the superblock: %s", strerror(errno));
 		goto out;
 	}
-	if (zipl_write_boot_record(fd, z, err, errlen) < 0)
+	if (zipl_write_boot_record(fd, z, err) < 0)
 		goto out;
 	z->page0_kind = ZIPL_PAGE0_ZERO;
 	rc = 0;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "base/fields.h"
 
 #define ZIPL_SB_MAGIC		0x5a46435044554d50ull	/* "ZFCPDUMP" */
@@ -82,7 +83,7 @@ extern const size_t zipl_ext_nfields;
  * record) or EXIT_DAMAGED (a zipl dump record whose superblock is
  * unusable), with err filled. */
 int zipl_probe(int fd, uint64_t dev_size, uint32_t blk, struct zipl_disk *z,
-	       char *err, size_t errlen);
+	       struct err *err);
 
 /* Write what zipl -d writes for a SCSI dump partition [part_start,
  * part_start + part_size) of the disk in fd: the bootmap (component data,
@@ -99,7 +100,7 @@ struct zipl_tool {
 };
 int zipl_write_layout(int fd, uint32_t blk, uint64_t part_start, uint64_t part_size,
 		      uint32_t partno, const struct zipl_tool *tool, uint32_t log_size,
-		      struct zipl_disk *z, char *err, size_t errlen);
+		      struct zipl_disk *z, struct err *err);
 
 /* Rewrite the superblock sector: the superblock with csum over the
  * current first page (page0, ZIPL_CSUM_SIZE bytes) and, if ext is not

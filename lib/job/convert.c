@@ -53,18 +53,18 @@ static int reassemble(struct convert_job *c, int in, int *scratch, struct err *e
 	int plain = c->format < 0 && !c->compress_set && !c->level_set && !c->threads_set;
 	const char *name = use_stdin ? "standard input" : c->in;
 	struct dump_target t;
-	char why[256];
+	struct err why;
 	int rc;
 
 	if (plain && dump_target_file(&t, c->out) < 0)
 		return err_set(e, EXIT_DAMAGED, "cannot create %s.incomplete:", c->out);
 	if (!plain && scratch_file(c->out, &t, scratch, e) < 0)
 		return -1;
-	rc = flat_reassemble(in, &t, why, sizeof(why));
+	rc = flat_reassemble(in, &t, &why);
 	if (rc == EXIT_NOT_OURS && use_stdin)
-		err_set(e, rc, "standard input: %s; convert reads a dump file by its name", why);
+		err_set(e, rc, "standard input: %s; convert reads a dump file by its name", why.msg);
 	else if (rc)
-		err_set(e, rc, "%s: %s%s%s", name, why, plain ? "; what there was is in " : "",
+		err_set(e, rc, "%s: %s%s%s", name, why.msg, plain ? "; what there was is in " : "",
 			plain ? t.name : "");
 	if (plain) {
 		c->size = t.size;
@@ -169,7 +169,7 @@ int convert_run(struct convert_job *c, struct err *e)
 	}
 	rc = vmcore_open(&vc, &w);
 	if (rc) {
-		err_set(e, rc, "%s: %s", c->in, vc.err);
+		err_set(e, rc, "%s: %s", c->in, vc.err.msg);
 	} else {
 		rc = convert_source(c, &vc, e);
 		vmcore_close(&vc);

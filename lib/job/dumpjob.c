@@ -88,23 +88,23 @@ static int hsa_release(void *arg)
 static int open_disk(struct dumpjob *j)
 {
 	struct dumpdisk_found found;
-	char err[256];
+	struct err err;
 	const char *path = j->target;
 	int rc;
 
 	/* UUID=, LABEL= or nothing: look through the machine's disks. A
 	 * path is opened as given. */
 	if (!path || strncmp(path, "UUID=", 5) == 0 || strncmp(path, "LABEL=", 6) == 0) {
-		rc = dumpdisk_lookup(path, j->roots.sysfs, j->dev_root, &found, err, sizeof(err));
+		rc = dumpdisk_lookup(path, j->roots.sysfs, j->dev_root, &found, &err);
 		if (rc)
 			return dump_failed(rc == EXIT_USAGE ? EXIT_USAGE : EXIT_NOT_OURS,
-					   "%s", err);
+					   "%s", err.msg);
 		path = found.dev;
 	}
 	rc = dumpdisk_open(&j->disk, path, j->dry_run ? DUMPDISK_RDONLY : DUMPDISK_RDWR);
 	if (rc) {
 		dumpdisk_close(&j->disk);
-		return dump_failed(rc, "%s: %s", path, j->disk.err);
+		return dump_failed(rc, "%s: %s", path, j->disk.err.msg);
 	}
 	j->have_disk = 1;
 	/* zgetdump and the zipl tools read an ELF dump there, nothing else. */
@@ -113,7 +113,7 @@ static int open_disk(struct dumpjob *j)
 				   "reads nothing else): use --format elf, or a dumpbox-layout disk",
 				   path);
 	if (!j->force && !j->dry_run && dumpdisk_may_overwrite(&j->disk) < 0)
-		return dump_failed(EXIT_DAMAGED, "%s: %s (--force overwrites it)", path, j->disk.err);
+		return dump_failed(EXIT_DAMAGED, "%s: %s (--force overwrites it)", path, j->disk.err.msg);
 	snprintf(j->file, sizeof(j->file), "%s", path);
 	return EXIT_OK;
 }
@@ -140,13 +140,13 @@ static int make_dump_dir(struct dumpjob *j)
 static int write_dmesg_file(struct dumpjob *j)
 {
 	char path[4200];
-	char err[256];
+	struct err err;
 	size_t len;
-	char *log = printk_log_text(&j->vc, 0, SIZE_MAX, &len, err, sizeof(err));
+	char *log = printk_log_text(&j->vc, 0, SIZE_MAX, &len, &err);
 	int fd, rc = 0;
 
-	if (err[0])
-		warnmsg("the kernel log of the dump is not readable: %s", err);
+	if (err.msg[0])
+		warnmsg("the kernel log of the dump is not readable: %s", err.msg);
 	if (!log)
 		return 0;
 	snprintf(path, sizeof(path), "%s/dmesg.txt", j->dir);
@@ -305,7 +305,7 @@ static int open_both(struct dumpjob *j, struct dump_target *t)
 				   ? " (this is not a dump kernel)" : "");
 	rc = vmcore_open(&j->vc, &j->win);
 	if (rc)
-		return dump_failed(rc, "%s: %s", j->source, j->vc.err);
+		return dump_failed(rc, "%s: %s", j->source, j->vc.err.msg);
 	return open_target(j, t);
 }
 

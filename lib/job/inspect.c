@@ -394,7 +394,7 @@ static size_t verify_kdump(struct verifier *v)
 			missing++;
 			continue;
 		}
-		say(v, INSPECT_DAMAGE, "page data", INSPECT_NO_OFFSET, "%s", kd->err);
+		say(v, INSPECT_DAMAGE, "page data", INSPECT_NO_OFFSET, "%s", kd->err.msg);
 	}
 	if (kd->incomplete)
 		say(v, INSPECT_WARNING, "kdump header", 0, "marked INCOMPLETE by the dump tool "

@@ -4,7 +4,6 @@
  * early-userspace/buffer-format.rst), not from gen_init_cpio. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +12,11 @@
 #include <zlib.h>
 
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "sys/cpio.h"
 
-static void seterr_msg(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void seterr_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* The message, and -1 in plain sight: static analyzers do not follow a
- * variadic function to see what it returns. */
-#define seterr(...) ({ seterr_msg(__VA_ARGS__); -1; })
+/* Every cpio failure means the spec or the archive is bad. */
+#define seterr(err, ...) err_ret(err, EXIT_DAMAGED, __VA_ARGS__)
 
 /* ---- the spec ----------------------------------------------------------- */
 
@@ -68,34 +57,34 @@ static int parse_num(const char *s, int base, uint64_t max, uint32_t *out)
 /* An archive path: absolute or not, stored without leading slashes; no
  * empty, "." or ".." components (the kernel would create them
  * literally or outside the root). */
-static int check_name(const char *name, char *err, size_t errlen)
+static int check_name(const char *name, struct err *err)
 {
 	const char *p = name;
 
 	while (*p == '/')
 		p++;
 	if (!*p)
-		return seterr(err, errlen, "'%s': empty name", name);
+		return seterr(err, "'%s': empty name", name);
 	if (strlen(p) >= CPIO_NAME_MAX)
-		return seterr(err, errlen, "name longer than %d bytes", CPIO_NAME_MAX - 1);
+		return seterr(err, "name longer than %d bytes", CPIO_NAME_MAX - 1);
 	/* The kernel (and cpio) stop reading at a member of this name. */
 	if (strcmp(p, CPIO_TRAILER) == 0)
-		return seterr(err, errlen, "'%s': the name that ends an archive", name);
+		return seterr(err, "'%s': the name that ends an archive", name);
 	while (*p) {
 		size_t n = strcspn(p, "/");
 
 		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return seterr(err, errlen, "'%s': empty, '.' or '..' path component", name);
+			return seterr(err, "'%s': empty, '.' or '..' path component", name);
 		p += n;
 		if (*p == '/')
 			p++;
 		if (!*p && p[-1] == '/')
-			return seterr(err, errlen, "'%s': trailing '/'", name);
+			return seterr(err, "'%s': trailing '/'", name);
 	}
 	return 0;
 }
 
-int cpio_spec_line(const char *line, struct cpio_entry *e, char *err, size_t errlen)
+int cpio_spec_line(const char *line, struct cpio_entry *e, struct err *err)
 {
 	char buf[2 * CPIO_NAME_MAX + 256];
 	char *f[MAX_FIELDS + 1];
@@ -107,7 +96,7 @@ int cpio_spec_line(const char *line, struct cpio_entry *e, char *err, size_t err
 
 	memset(e, 0, sizeof(*e));
 	if (len >= sizeof(buf))
-		return seterr(err, errlen, "line too long");
+		return seterr(err, "line too long");
 	memcpy(buf, line, len + 1);
 	for (p = strtok_r(buf, " \t\r", &save); p && nf <= MAX_FIELDS;
 	     p = strtok_r(NULL, " \t\r", &save))
@@ -118,36 +107,36 @@ int cpio_spec_line(const char *line, struct cpio_entry *e, char *err, size_t err
 		if (strcmp(f[0], kinds[j].word) == 0)
 			k = (int)j;
 	if (k < 0)
-		return seterr(err, errlen, "unknown type '%.32s' (dir, file, nod, slink)", f[0]);
+		return seterr(err, "unknown type '%.32s' (dir, file, nod, slink)", f[0]);
 	if (nf != kinds[k].fields)
-		return seterr(err, errlen, "%s %d fields, want: %s",
+		return seterr(err, "%s %d fields, want: %s",
 			      nf < kinds[k].fields ? "only" : "too many:", nf, kinds[k].syntax);
 	e->type = kinds[k].type;
-	if (check_name(f[1], err, errlen) < 0)
+	if (check_name(f[1], err) < 0)
 		return -1;
 	i = 2;
 	if (e->type == CPIO_FILE || e->type == CPIO_SLINK) {
 		if (strlen(f[2]) >= CPIO_NAME_MAX)
-			return seterr(err, errlen, "%s longer than %d bytes",
+			return seterr(err, "%s longer than %d bytes",
 				      e->type == CPIO_FILE ? "SOURCE" : "TARGET", CPIO_NAME_MAX - 1);
 		i = 3;
 	}
 	if (parse_num(f[i], 8, 07777, &e->mode) < 0)
-		return seterr(err, errlen, "MODE '%.32s' is not an octal mode up to 7777", f[i]);
+		return seterr(err, "MODE '%.32s' is not an octal mode up to 7777", f[i]);
 	if (parse_num(f[i + 1], 10, UINT32_MAX, &e->uid) < 0)
-		return seterr(err, errlen, "UID '%.32s' is not a decimal number", f[i + 1]);
+		return seterr(err, "UID '%.32s' is not a decimal number", f[i + 1]);
 	if (parse_num(f[i + 2], 10, UINT32_MAX, &e->gid) < 0)
-		return seterr(err, errlen, "GID '%.32s' is not a decimal number", f[i + 2]);
+		return seterr(err, "GID '%.32s' is not a decimal number", f[i + 2]);
 	if (e->type == CPIO_NOD) {
 		if (strcmp(f[5], "c") != 0 && strcmp(f[5], "b") != 0)
-			return seterr(err, errlen, "device type '%.32s' is not c or b", f[5]);
+			return seterr(err, "device type '%.32s' is not c or b", f[5]);
 		e->dev = f[5][0];
 		/* Linux's dev_t: 12 bits of major, 20 of minor. */
 		if (parse_num(f[6], 10, 4095, &m) < 0)
-			return seterr(err, errlen, "MAJ '%.32s' is not a number up to 4095", f[6]);
+			return seterr(err, "MAJ '%.32s' is not a number up to 4095", f[6]);
 		e->maj = m;
 		if (parse_num(f[7], 10, 1048575, &m) < 0)
-			return seterr(err, errlen, "MIN '%.32s' is not a number up to 1048575", f[7]);
+			return seterr(err, "MIN '%.32s' is not a number up to 1048575", f[7]);
 		e->min = m;
 	}
 	p = f[1];
@@ -175,14 +164,14 @@ static const struct cpio_entry *find_entry(const struct cpio_spec *s, const char
 }
 
 int cpio_spec_parse(struct cpio_spec *s, const char *text, size_t len, const char *fname,
-		    char *err, size_t errlen)
+		    struct err *err)
 {
-	char msg[512];
+	struct err msg;
 	unsigned line = 0;
 	size_t pos = 0;
 
 	if (memchr(text, '\0', len))
-		return seterr(err, errlen, "%s: contains a NUL byte: not a text spec", fname);
+		return seterr(err, "%s: contains a NUL byte: not a text spec", fname);
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
@@ -197,17 +186,17 @@ int cpio_spec_parse(struct cpio_spec *s, const char *text, size_t len, const cha
 		memcpy(l, text + pos, n);
 		l[n] = '\0';
 		pos += n + (nl != NULL);
-		rc = cpio_spec_line(l, &e, msg, sizeof(msg));
+		rc = cpio_spec_line(l, &e, &msg);
 		free(l);
 		if (rc < 0)
-			return seterr(err, errlen, "%s:%u: %s", fname, line, msg);
+			return seterr(err, "%s:%u: %s", fname, line, msg.msg);
 		if (rc == 0)
 			continue;
 		e.file = fname;
 		e.line = line;
 		other = find_entry(s, e.name, strlen(e.name));
 		if (other) {
-			seterr(err, errlen, "%s:%u: /%s is already in the archive (%s:%u)", fname,
+			seterr(err, "%s:%u: /%s is already in the archive (%s:%u)", fname,
 			       line, e.name, other->file, other->line);
 			cpio_entry_free(&e);
 			return -1;
@@ -218,7 +207,7 @@ int cpio_spec_parse(struct cpio_spec *s, const char *text, size_t len, const cha
 		if (slash) {
 			other = find_entry(s, e.name, (size_t)(slash - e.name));
 			if (!other || other->type != CPIO_DIR) {
-				seterr(err, errlen, "%s:%u: /%s: directory /%.*s is not created before it",
+				seterr(err, "%s:%u: /%s: directory /%.*s is not created before it",
 				       fname, line, e.name, (int)(slash - e.name), e.name);
 				cpio_entry_free(&e);
 				return -1;
@@ -246,14 +235,13 @@ void cpio_spec_free(struct cpio_spec *s)
 struct out {
 	int fd;
 	uint64_t off;
-	char *err;
-	size_t errlen;
+	struct err *err;
 };
 
 static int put(struct out *o, const void *buf, size_t len)
 {
 	if (write_all(o->fd, buf, len) < 0)
-		return seterr(o->err, o->errlen, "write: %s", strerror(errno));
+		return seterr(o->err, "write: %s", strerror(errno));
 	o->off += len;
 	return 0;
 }
@@ -292,20 +280,20 @@ static int write_file(struct out *o, uint32_t ino, uint32_t mtime, const struct 
 	int rc = -1;
 
 	if (fd < 0)
-		return seterr(o->err, o->errlen, "%s:%u: %s: %s", e->file, e->line, e->source,
+		return seterr(o->err, "%s:%u: %s: %s", e->file, e->line, e->source,
 			      strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		seterr(o->err, o->errlen, "%s:%u: %s: %s", e->file, e->line, e->source,
+		seterr(o->err, "%s:%u: %s: %s", e->file, e->line, e->source,
 		       strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(o->err, o->errlen, "%s:%u: %s is not a regular file", e->file, e->line,
+		seterr(o->err, "%s:%u: %s is not a regular file", e->file, e->line,
 		       e->source);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > UINT32_MAX) {
-		seterr(o->err, o->errlen, "%s:%u: %s is larger than newc's 4 GiB limit", e->file,
+		seterr(o->err, "%s:%u: %s is larger than newc's 4 GiB limit", e->file,
 		       e->line, e->source);
 		goto out;
 	}
@@ -317,7 +305,7 @@ static int write_file(struct out *o, uint32_t ino, uint32_t mtime, const struct 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			seterr(o->err, o->errlen, "%s: %s", e->source, strerror(errno));
+			seterr(o->err, "%s: %s", e->source, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -329,7 +317,7 @@ static int write_file(struct out *o, uint32_t ino, uint32_t mtime, const struct 
 		done += (uint64_t)n;
 	}
 	if (done != (uint64_t)st.st_size) {
-		seterr(o->err, o->errlen, "%s:%u: %s changed size while being read", e->file,
+		seterr(o->err, "%s:%u: %s changed size while being read", e->file,
 		       e->line, e->source);
 		goto out;
 	}
@@ -339,9 +327,9 @@ out:
 	return rc;
 }
 
-int cpio_write(int fd, const struct cpio_spec *s, uint32_t mtime, char *err, size_t errlen)
+int cpio_write(int fd, const struct cpio_spec *s, uint32_t mtime, struct err *err)
 {
-	struct out o = { .fd = fd, .err = err, .errlen = errlen };
+	struct out o = { .fd = fd, .err = err };
 
 	for (size_t i = 0; i < s->n; i++) {
 		const struct cpio_entry *e = &s->e[i];
@@ -409,18 +397,18 @@ static size_t align4(size_t x)
 /* Decode the member at off; *next is where the following one starts.
  * Returns 1 for a member, 0 for a trailer, -1 with err. */
 static int member_at(const uint8_t *buf, size_t len, size_t off, struct cpio_member *m,
-		     size_t *next, char *err, size_t errlen)
+		     size_t *next, struct err *err)
 {
 	uint32_t f[13], namesize;
 	size_t p;
 
 	if (len - off < CPIO_HEADER_SIZE)
-		return seterr(err, errlen, "offset %zu: header cut off", off);
+		return seterr(err, "offset %zu: header cut off", off);
 	if (memcmp(buf + off, "07070", 5) != 0 || (buf[off + 5] != '1' && buf[off + 5] != '2'))
-		return seterr(err, errlen, "offset %zu: no newc magic (070701)", off);
+		return seterr(err, "offset %zu: no newc magic (070701)", off);
 	for (int i = 0; i < 13; i++)
 		if (hex8(buf + off + 6 + 8 * i, &f[i]) < 0)
-			return seterr(err, errlen, "offset %zu: header field %d is not hex", off, i);
+			return seterr(err, "offset %zu: header field %d is not hex", off, i);
 	memset(m, 0, sizeof(*m));
 	m->mode = f[1];
 	m->uid = f[2];
@@ -433,16 +421,16 @@ static int member_at(const uint8_t *buf, size_t len, size_t off, struct cpio_mem
 	m->offset = off;
 	namesize = f[11];
 	if (namesize == 0 || namesize > CPIO_NAME_MAX)
-		return seterr(err, errlen, "offset %zu: name size %u out of range", off, namesize);
+		return seterr(err, "offset %zu: name size %u out of range", off, namesize);
 	p = off + CPIO_HEADER_SIZE;
 	if (len - p < namesize)
-		return seterr(err, errlen, "offset %zu: name cut off", off);
+		return seterr(err, "offset %zu: name cut off", off);
 	if (buf[p + namesize - 1] != '\0' || memchr(buf + p, '\0', namesize) != buf + p + namesize - 1)
-		return seterr(err, errlen, "offset %zu: name is not NUL-terminated", off);
+		return seterr(err, "offset %zu: name is not NUL-terminated", off);
 	m->name = (const char *)buf + p;
 	p = align4(p + namesize);
 	if (p > len || len - p < m->size)
-		return seterr(err, errlen, "offset %zu: %s: %u bytes of data cut off", off, m->name,
+		return seterr(err, "offset %zu: %s: %u bytes of data cut off", off, m->name,
 			      m->size);
 	m->data = buf + p;
 	p += m->size;
@@ -460,13 +448,13 @@ static size_t skip_zeros(const uint8_t *buf, size_t len, size_t off)
 
 int cpio_walk(const uint8_t *buf, size_t len,
 	      int (*fn)(const struct cpio_member *m, void *arg), void *arg,
-	      char *err, size_t errlen)
+	      struct err *err)
 {
 	size_t off = 0, next;
 	struct cpio_member m;
 
 	while ((off = skip_zeros(buf, len, off)) < len) {
-		int rc = member_at(buf, len, off, &m, &next, err, errlen);
+		int rc = member_at(buf, len, off, &m, &next, err);
 
 		if (rc < 0)
 			return -1;
@@ -483,20 +471,20 @@ int cpio_walk(const uint8_t *buf, size_t len,
 
 /* The end of the uncompressed archive starting at off (after its trailer,
  * 4-aligned), or 0 with err. */
-static size_t archive_end(const uint8_t *buf, size_t len, size_t off, char *err, size_t errlen)
+static size_t archive_end(const uint8_t *buf, size_t len, size_t off, struct err *err)
 {
 	struct cpio_member m;
 	size_t next;
 
 	for (;;) {
-		int rc = member_at(buf, len, off, &m, &next, err, errlen);
+		int rc = member_at(buf, len, off, &m, &next, err);
 
 		if (rc < 0)
 			return 0;
 		if (rc == 0)
 			return next;
 		if (next <= off)
-			return seterr(err, errlen, "offset %zu: no progress", off), 0;
+			return seterr(err, "offset %zu: no progress", off), 0;
 		off = next;
 	}
 }
@@ -519,14 +507,14 @@ struct growbuf {
 	size_t len, cap, max;
 };
 
-static int grow(struct growbuf *g, size_t need, char *err, size_t errlen)
+static int grow(struct growbuf *g, size_t need, struct err *err)
 {
 	size_t cap;
 
 	if (need <= g->cap)
 		return 0;
 	if (need > g->max)
-		return seterr(err, errlen, "unpacks to more than %zu bytes", g->max);
+		return seterr(err, "unpacks to more than %zu bytes", g->max);
 	cap = g->cap ? g->cap : 1 << 20;
 	if (cap > g->max)
 		cap = g->max;
@@ -537,26 +525,25 @@ static int grow(struct growbuf *g, size_t need, char *err, size_t errlen)
 	return 0;
 }
 
-static int gunzip(struct growbuf *g, const uint8_t *in, size_t len, size_t *used, char *err,
-		  size_t errlen)
+static int gunzip(struct growbuf *g, const uint8_t *in, size_t len, size_t *used, struct err *err)
 {
 	z_stream zs;
 	int rc;
 
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-		return seterr(err, errlen, "zlib: cannot initialise");
+		return seterr(err, "zlib: cannot initialise");
 	zs.next_in = (uint8_t *)in;
 	do {
 		size_t chunk = len - (size_t)((const uint8_t *)zs.next_in - in);
 
-		if (grow(g, g->len + 65536 < g->max ? g->len + 65536 : g->max, err, errlen) < 0)
+		if (grow(g, g->len + 65536 < g->max ? g->len + 65536 : g->max, err) < 0)
 			break;
 		zs.avail_in = chunk > UINT32_MAX ? UINT32_MAX : (uInt)chunk;
 		zs.next_out = g->p + g->len;
 		zs.avail_out = (uInt)(g->cap - g->len > UINT32_MAX ? UINT32_MAX : g->cap - g->len);
 		if (zs.avail_out == 0) {
-			seterr(err, errlen, "unpacks to more than %zu bytes", g->max);
+			seterr(err, "unpacks to more than %zu bytes", g->max);
 			break;
 		}
 		rc = inflate(&zs, Z_NO_FLUSH);
@@ -567,11 +554,11 @@ static int gunzip(struct growbuf *g, const uint8_t *in, size_t len, size_t *used
 			return 0;
 		}
 		if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
-			seterr(err, errlen, "gzip data cut off");
+			seterr(err, "gzip data cut off");
 			break;
 		}
 		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			seterr(err, errlen, "gzip: %s", zs.msg ? zs.msg : "corrupt data");
+			seterr(err, "gzip: %s", zs.msg ? zs.msg : "corrupt data");
 			break;
 		}
 	} while (1);
@@ -580,7 +567,7 @@ static int gunzip(struct growbuf *g, const uint8_t *in, size_t len, size_t *used
 }
 
 uint8_t *cpio_load_image(const uint8_t *img, size_t len, size_t max, size_t *out_len,
-			 char *err, size_t errlen)
+			 struct err *err)
 {
 	struct growbuf g = { .max = max };
 	size_t off = 0;
@@ -589,15 +576,15 @@ uint8_t *cpio_load_image(const uint8_t *img, size_t len, size_t max, size_t *out
 		size_t rest = len - off, used = 0;
 
 		if (rest >= 2 && img[off] == 0x1f && img[off + 1] == 0x8b) {
-			if (gunzip(&g, img + off, rest, &used, err, errlen) < 0)
+			if (gunzip(&g, img + off, rest, &used, err) < 0)
 				goto fail;
 			off += used;
 		} else if (rest >= 6 && memcmp(img + off, "07070", 5) == 0) {
-			size_t end = archive_end(img, len, off, err, errlen);
+			size_t end = archive_end(img, len, off, err);
 
 			if (!end)
 				goto fail;
-			if (grow(&g, g.len + (end - off), err, errlen) < 0)
+			if (grow(&g, g.len + (end - off), err) < 0)
 				goto fail;
 			memcpy(g.p + g.len, img + off, end - off);
 			g.len += end - off;
@@ -610,15 +597,15 @@ uint8_t *cpio_load_image(const uint8_t *img, size_t len, size_t max, size_t *out
 				    memcmp(img + off, other_formats[i].magic, other_formats[i].len) == 0)
 					what = other_formats[i].name;
 			if (what)
-				seterr(err, errlen, "offset %zu: compressed with %s (this reader "
+				seterr(err, "offset %zu: compressed with %s (this reader "
 					"knows gzip and uncompressed archives)", off, what);
 			else
-				seterr(err, errlen, "offset %zu: neither a newc archive nor gzip", off);
+				seterr(err, "offset %zu: neither a newc archive nor gzip", off);
 			goto fail;
 		}
 	}
 	if (g.len == 0) {
-		seterr(err, errlen, "no archive in it");
+		seterr(err, "no archive in it");
 		goto fail;
 	}
 	*out_len = g.len;

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
+
 #define CPIO_MAGIC		"070701"
 #define CPIO_HEADER_SIZE	110
 #define CPIO_TRAILER		"TRAILER!!!"
@@ -50,7 +52,7 @@ struct cpio_spec {
  * entry, 0 for a blank or comment line, -1 with err saying what is wrong
  * (without a line number: the caller adds it). The strings in e are
  * malloc'd; cpio_entry_free() releases them. */
-int cpio_spec_line(const char *line, struct cpio_entry *e, char *err, size_t errlen);
+int cpio_spec_line(const char *line, struct cpio_entry *e, struct err *err);
 void cpio_entry_free(struct cpio_entry *e);
 
 /* Parse a whole spec text of len bytes (NUL bytes are an error), adding
@@ -59,7 +61,7 @@ void cpio_entry_free(struct cpio_entry *e);
  * earlier line (in this or a previous text) created. Returns 0, or -1
  * with err as "FNAME:LINE: message" for the first bad line. */
 int cpio_spec_parse(struct cpio_spec *s, const char *text, size_t len, const char *fname,
-		    char *err, size_t errlen);
+		    struct err *err);
 void cpio_spec_free(struct cpio_spec *s);
 
 /* Write the archive of s to fd: one header per entry, inode numbers 1, 2,
@@ -67,7 +69,7 @@ void cpio_spec_free(struct cpio_spec *s);
  * multiple of 512 bytes as cpio(1) does. A file's data is read from its
  * SOURCE; a source that is not a regular file, or changes size while it
  * is read, is an error. Returns 0, or -1 with err. */
-int cpio_write(int fd, const struct cpio_spec *s, uint32_t mtime, char *err, size_t errlen);
+int cpio_write(int fd, const struct cpio_spec *s, uint32_t mtime, struct err *err);
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -89,7 +91,7 @@ struct cpio_member {
  * size beyond the buffer, a name without its NUL). */
 int cpio_walk(const uint8_t *buf, size_t len,
 	      int (*fn)(const struct cpio_member *m, void *arg), void *arg,
-	      char *err, size_t errlen);
+	      struct err *err);
 
 /* Decompress an initramfs image as the kernel would find it: gzip (one
  * or more members, each possibly followed by zero padding) or an
@@ -97,6 +99,6 @@ int cpio_walk(const uint8_t *buf, size_t len,
  * Returns the buffer with *out_len, or NULL with err (another compression
  * is named as such, so the message can say it is not supported). */
 uint8_t *cpio_load_image(const uint8_t *img, size_t len, size_t max, size_t *out_len,
-			 char *err, size_t errlen);
+			 struct err *err);
 
 #endif

@@ -21,10 +21,10 @@
 static void line_kinds(void **state)
 {
 	struct cpio_entry e;
-	char err[256];
+	struct err err;
 
 	(void)state;
-	assert_int_equal(cpio_spec_line("nod /dev/console 0600 0 5 c 5 1", &e, err, sizeof(err)), 1);
+	assert_int_equal(cpio_spec_line("nod /dev/console 0600 0 5 c 5 1", &e, &err), 1);
 	assert_int_equal(e.type, CPIO_NOD);
 	assert_string_equal(e.name, "dev/console");
 	assert_int_equal(e.mode, 0600);
@@ -34,14 +34,14 @@ static void line_kinds(void **state)
 	assert_int_equal(e.min, 1);
 	cpio_entry_free(&e);
 
-	assert_int_equal(cpio_spec_line("\tslink  /init\tbin/dumpbox 0777 0 0\r", &e, err, sizeof(err)), 1);
+	assert_int_equal(cpio_spec_line("\tslink  /init\tbin/dumpbox 0777 0 0\r", &e, &err), 1);
 	assert_int_equal(e.type, CPIO_SLINK);
 	assert_string_equal(e.source, "bin/dumpbox");
 	cpio_entry_free(&e);
 
-	assert_int_equal(cpio_spec_line("   ", &e, err, sizeof(err)), 0);
-	assert_int_equal(cpio_spec_line("# file /x y 0 0 0", &e, err, sizeof(err)), 0);
-	assert_int_equal(cpio_spec_line("", &e, err, sizeof(err)), 0);
+	assert_int_equal(cpio_spec_line("   ", &e, &err), 0);
+	assert_int_equal(cpio_spec_line("# file /x y 0 0 0", &e, &err), 0);
+	assert_int_equal(cpio_spec_line("", &e, &err), 0);
 }
 
 static void line_errors(void **state)
@@ -54,40 +54,40 @@ static void line_errors(void **state)
 		"dir ./a 0755 0 0", "dir // 0755 0 0", "pipe /p 0644 0 0",
 	};
 	struct cpio_entry e;
-	char err[256];
+	struct err err;
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		err[0] = '\0';
-		if (cpio_spec_line(bad[i], &e, err, sizeof(err)) != -1)
+		err.msg[0] = '\0';
+		if (cpio_spec_line(bad[i], &e, &err) != -1)
 			fail_msg("accepted: %s", bad[i]);
-		assert_true(err[0] != '\0');
+		assert_true(err.msg[0] != '\0');
 	}
 }
 
 static void whole_spec_checks(void **state)
 {
 	struct cpio_spec s = { 0 };
-	char err[256];
+	struct err err;
 	const char *ok = "dir /a 0755 0 0\ndir /a/b 0755 0 0\nslink /a/b/c x 0777 0 0";
 	const char *dup = "dir /a 0755 0 0\n\ndir a 0755 0 0\n";
 	const char *orphan = "dir /a 0755 0 0\nslink /b/c x 0777 0 0\n";
 	const char *notdir = "slink /a x 0777 0 0\nslink /a/c x 0777 0 0\n";
 
 	(void)state;
-	assert_int_equal(cpio_spec_parse(&s, ok, strlen(ok), "t", err, sizeof(err)), 0);
+	assert_int_equal(cpio_spec_parse(&s, ok, strlen(ok), "t", &err), 0);
 	assert_int_equal(s.n, 3);
 	assert_int_equal(s.e[2].line, 3);
 	cpio_spec_free(&s);
-	assert_int_equal(cpio_spec_parse(&s, dup, strlen(dup), "t", err, sizeof(err)), -1);
-	assert_string_equal(err, "t:3: /a is already in the archive (t:1)");
+	assert_int_equal(cpio_spec_parse(&s, dup, strlen(dup), "t", &err), -1);
+	assert_string_equal(err.msg, "t:3: /a is already in the archive (t:1)");
 	cpio_spec_free(&s);
-	assert_int_equal(cpio_spec_parse(&s, orphan, strlen(orphan), "t", err, sizeof(err)), -1);
-	assert_string_equal(err, "t:2: /b/c: directory /b is not created before it");
+	assert_int_equal(cpio_spec_parse(&s, orphan, strlen(orphan), "t", &err), -1);
+	assert_string_equal(err.msg, "t:2: /b/c: directory /b is not created before it");
 	cpio_spec_free(&s);
-	assert_int_equal(cpio_spec_parse(&s, notdir, strlen(notdir), "t", err, sizeof(err)), -1);
+	assert_int_equal(cpio_spec_parse(&s, notdir, strlen(notdir), "t", &err), -1);
 	cpio_spec_free(&s);
-	assert_int_equal(cpio_spec_parse(&s, "dir /a 0755 0 0\0", 16, "t", err, sizeof(err)), -1);
+	assert_int_equal(cpio_spec_parse(&s, "dir /a 0755 0 0\0", 16, "t", &err), -1);
 	cpio_spec_free(&s);
 }
 
@@ -116,16 +116,16 @@ static int collect(const struct cpio_member *m, void *arg)
 static uint8_t *build(const char *text, uint32_t mtime, size_t *len)
 {
 	struct cpio_spec s = { 0 };
-	char err[512];
+	struct err err;
 	struct stat st;
 	uint8_t *buf;
 	int fd = memfd_create("cpio_test", 0);
 
 	assert_true(fd >= 0);
-	if (cpio_spec_parse(&s, text, strlen(text), "t", err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	if (cpio_write(fd, &s, mtime, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
+	if (cpio_spec_parse(&s, text, strlen(text), "t", &err) < 0)
+		fail_msg("%s", err.msg);
+	if (cpio_write(fd, &s, mtime, &err) < 0)
+		fail_msg("%s", err.msg);
 	cpio_spec_free(&s);
 	assert_int_equal(fstat(fd, &st), 0);
 	*len = (size_t)st.st_size;
@@ -139,7 +139,7 @@ static void roundtrip(void **state)
 {
 	char src[] = "/tmp/cpio_test.XXXXXX", spec[512];
 	struct seen s = { 0 };
-	char err[256];
+	struct err err;
 	size_t len;
 	uint8_t *a;
 	int fd = mkstemp(src);
@@ -154,7 +154,7 @@ static void roundtrip(void **state)
 	unlink(src);
 	assert_int_equal(len % 512, 0);
 	assert_memory_equal(a, "070701", 6);
-	assert_int_equal(cpio_walk(a, len, collect, &s, err, sizeof(err)), 0);
+	assert_int_equal(cpio_walk(a, len, collect, &s, &err), 0);
 	assert_int_equal(s.n, 4);
 	assert_string_equal(s.names[0], "d");
 	assert_int_equal(s.modes[0], 040750);
@@ -187,7 +187,7 @@ static uint8_t *gz(const uint8_t *in, size_t len, size_t *out_len)
 static void image_formats(void **state)
 {
 	struct seen s = { 0 };
-	char err[256];
+	struct err err;
 	size_t la, lb, lga, lgb, n;
 	uint8_t *a = build("dir /a 0755 0 0\n", 0, &la);
 	uint8_t *b = build("dir /b 0755 0 0\n", 0, &lb);
@@ -199,24 +199,24 @@ static void image_formats(void **state)
 	memcpy(img, a, la);
 	memcpy(img + la + 16, ga, lga);
 	memcpy(img + la + 16 + lga, gb, lgb);
-	out = cpio_load_image(img, la + 16 + lga + lgb, 1 << 20, &n, err, sizeof(err));
+	out = cpio_load_image(img, la + 16 + lga + lgb, 1 << 20, &n, &err);
 	if (!out)
-		fail_msg("%s", err);
+		fail_msg("%s", err.msg);
 	/* the uncompressed one without its padding, the others whole */
 	assert_true(n > la + lb && n < 2 * la + lb);
-	assert_int_equal(cpio_walk(out, n, collect, &s, err, sizeof(err)), 0);
+	assert_int_equal(cpio_walk(out, n, collect, &s, &err), 0);
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.names[2], "b");
 	free(out);
 
 	/* too big for max */
-	assert_null(cpio_load_image(ga, lga, 100, &n, err, sizeof(err)));
+	assert_null(cpio_load_image(ga, lga, 100, &n, &err));
 	/* cut gzip */
-	assert_null(cpio_load_image(ga, lga - 9, 1 << 20, &n, err, sizeof(err)));
+	assert_null(cpio_load_image(ga, lga - 9, 1 << 20, &n, &err));
 	/* other compressors are named */
-	assert_null(cpio_load_image((const uint8_t *)"\xfd" "7zXZ\0", 6, 1 << 20, &n, err, sizeof(err)));
-	assert_non_null(strstr(err, "xz"));
-	assert_null(cpio_load_image((const uint8_t *)"\0\0\0\0", 4, 1 << 20, &n, err, sizeof(err)));
+	assert_null(cpio_load_image((const uint8_t *)"\xfd" "7zXZ\0", 6, 1 << 20, &n, &err));
+	assert_non_null(strstr(err.msg, "xz"));
+	assert_null(cpio_load_image((const uint8_t *)"\0\0\0\0", 4, 1 << 20, &n, &err));
 	free(a);
 	free(b);
 	free(ga);
@@ -226,7 +226,7 @@ static void image_formats(void **state)
 
 static void damaged_archives(void **state)
 {
-	char err[256];
+	struct err err;
 	size_t len;
 	uint8_t *a = build("dir /abc 0755 0 0\n", 0, &len);
 	uint8_t *c = malloc(len);
@@ -237,21 +237,21 @@ static void damaged_archives(void **state)
 		uint8_t *p = malloc(cut);
 
 		memcpy(p, a, cut);
-		cpio_walk(p, cut, NULL, NULL, err, sizeof(err));
+		cpio_walk(p, cut, NULL, NULL, &err);
 		free(p);
 	}
 	memcpy(c, a, len);
 	c[6 + 8 * 6] = 'g';	/* filesize not hex */
-	assert_int_equal(cpio_walk(c, len, NULL, NULL, err, sizeof(err)), -1);
+	assert_int_equal(cpio_walk(c, len, NULL, NULL, &err), -1);
 	memcpy(c, a, len);
 	memcpy(c + 6 + 8 * 6, "7fffffff", 8);	/* filesize beyond the buffer */
-	assert_int_equal(cpio_walk(c, len, NULL, NULL, err, sizeof(err)), -1);
+	assert_int_equal(cpio_walk(c, len, NULL, NULL, &err), -1);
 	memcpy(c, a, len);
 	memcpy(c + 6 + 8 * 11, "00000002", 8);	/* namesize without the NUL */
-	assert_int_equal(cpio_walk(c, len, NULL, NULL, err, sizeof(err)), -1);
+	assert_int_equal(cpio_walk(c, len, NULL, NULL, &err), -1);
 	memcpy(c, a, len);
 	c[0] = '1';
-	assert_int_equal(cpio_walk(c, len, NULL, NULL, err, sizeof(err)), -1);
+	assert_int_equal(cpio_walk(c, len, NULL, NULL, &err), -1);
 	free(a);
 	free(c);
 }

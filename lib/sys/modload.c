@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "sys/cmdline.h"
 #include "sys/modload.h"
 
@@ -12,7 +13,7 @@ void modload_iter_init(struct modload_iter *it, const char *text, size_t len)
 	it->line = 0;
 }
 
-int modload_next(struct modload_iter *it, char *name, size_t namelen, char *err, size_t errlen)
+int modload_next(struct modload_iter *it, char *name, size_t namelen, struct err *err)
 {
 	while (it->pos < it->len) {
 		const char *l = it->text + it->pos;
@@ -31,9 +32,8 @@ int modload_next(struct modload_iter *it, char *name, size_t namelen, char *err,
 		l += b;
 		n = e - b;
 		if (n >= namelen || n >= MODLOAD_NAME_MAX) {
-			snprintf(err, errlen, "line %u: name longer than %zu bytes", it->line,
+			return err_ret(err, EXIT_DAMAGED, "line %u: name longer than %zu bytes", it->line,
 				 (namelen < MODLOAD_NAME_MAX ? namelen : MODLOAD_NAME_MAX) - 1);
-			return -1;
 		}
 		/* A plain file name: the list cannot point outside its
 		 * directory, and a blank inside is a damaged line. */
@@ -41,15 +41,13 @@ int modload_next(struct modload_iter *it, char *name, size_t namelen, char *err,
 			unsigned char c = (unsigned char)l[i];
 
 			if (c == '/' || c <= ' ' || c >= 0x7f) {
-				snprintf(err, errlen, "line %u: '%.*s' is not a module file name",
+				return err_ret(err, EXIT_DAMAGED, "line %u: '%.*s' is not a module file name",
 					 it->line, (int)(n > 64 ? 64 : n), l);
-				return -1;
 			}
 		}
 		if (n < 4 || memcmp(l + n - 3, ".ko", 3) != 0 || l[0] == '.') {
-			snprintf(err, errlen, "line %u: '%.*s' is not a .ko file", it->line,
+			return err_ret(err, EXIT_DAMAGED, "line %u: '%.*s' is not a .ko file", it->line,
 				 (int)(n > 64 ? 64 : n), l);
-			return -1;
 		}
 		memcpy(name, l, n);
 		name[n] = '\0';

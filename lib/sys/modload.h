@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 #define MODLOAD_DIR	"/lib/modules"
 #define MODLOAD_LIST	"modules.load"
 #define MODLOAD_NAME_MAX 256
@@ -25,7 +27,7 @@ void modload_iter_init(struct modload_iter *it, const char *text, size_t len);
  * ending in .ko: no directory, nothing to escape the module directory),
  * 0 at the end, -1 for a bad line with err saying why and it->line its
  * number (the walk may go on after it). */
-int modload_next(struct modload_iter *it, char *name, size_t namelen, char *err, size_t errlen);
+int modload_next(struct modload_iter *it, char *name, size_t namelen, struct err *err);
 
 /* The module's name from its file name: "crc-t10dif.ko" -> "crc_t10dif"
  * (the kernel treats '-' and '_' in module names alike). */

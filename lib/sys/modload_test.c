@@ -14,7 +14,8 @@ static void list_entries(void **state)
 			   "../../etc/passwd.ko\nsd_mod.ko\n/abs.ko\nnot a module\n"
 			   "x.txt\n.ko\ncrc-t10dif.ko";
 	struct modload_iter it;
-	char name[64], err[128];
+	struct err err;
+	char name[64];
 	const char *want[] = { "virtio.ko", "virtio_pci.ko", NULL, "sd_mod.ko", NULL, NULL,
 			       NULL, NULL, "crc-t10dif.ko" };
 	unsigned lines[] = { 3, 4, 5, 6, 7, 8, 9, 10, 11 };
@@ -22,7 +23,7 @@ static void list_entries(void **state)
 
 	(void)state;
 	modload_iter_init(&it, text, strlen(text));
-	while ((rc = modload_next(&it, name, sizeof(name), err, sizeof(err))) != 0) {
+	while ((rc = modload_next(&it, name, sizeof(name), &err)) != 0) {
 		assert_true(i < 9);
 		assert_int_equal(it.line, lines[i]);
 		if (want[i]) {
@@ -30,7 +31,7 @@ static void list_entries(void **state)
 			assert_string_equal(name, want[i]);
 		} else {
 			assert_int_equal(rc, -1);
-			assert_non_null(strstr(err, "line "));
+			assert_non_null(strstr(err.msg, "line "));
 		}
 		i++;
 	}
@@ -39,15 +40,16 @@ static void list_entries(void **state)
 
 static void long_names(void **state)
 {
-	char text[400], name[16], err[128];
+	struct err err;
+	char text[400], name[16];
 	struct modload_iter it;
 
 	(void)state;
 	memset(text, 'a', sizeof(text));
 	memcpy(text + sizeof(text) - 4, ".ko\n", 4);
 	modload_iter_init(&it, text, sizeof(text));
-	assert_int_equal(modload_next(&it, name, sizeof(name), err, sizeof(err)), -1);
-	assert_int_equal(modload_next(&it, name, sizeof(name), err, sizeof(err)), 0);
+	assert_int_equal(modload_next(&it, name, sizeof(name), &err), -1);
+	assert_int_equal(modload_next(&it, name, sizeof(name), &err), 0);
 }
 
 static void names(void **state)

@@ -64,7 +64,7 @@ struct dump_target {
 	struct dump_badrange *bad;
 	size_t nbad;
 	int error;		/* errno of the write that failed, or 0 */
-	char reason[256];	/* why the dump failed */
+	char reason[512];	/* why the dump failed */
 };
 
 struct dump_opts {

@@ -1,7 +1,6 @@
 /* Reassembly of a flattened dump stream (lib/write/flatread.h). */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "base/bytes.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "write/dumptarget.h"
 #include "write/flatread.h"
 
@@ -16,16 +16,7 @@
 #define FLAT_VERSION 1
 #define RECORD_CHUNK (1u << 20)
 
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...) PRINTF_LIKE(4, 5);
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return status;
-}
+#define fail err_fail
 
 int flat_is_stream(const void *buf, size_t len)
 {
@@ -51,18 +42,18 @@ static ssize_t read_some(int fd, void *buf, size_t len)
 	return (ssize_t)done;
 }
 
-static int write_failed(struct dump_target *t, char *err, size_t errlen, uint64_t off)
+static int write_failed(struct dump_target *t, struct err *err, uint64_t off)
 {
 	int e = errno;
 
 	t->error = e;
-	return fail(err, errlen, e == ENOSPC || e == EFBIG || e == EDQUOT ? EXIT_INCOMPLETE
+	return fail(err, e == ENOSPC || e == EFBIG || e == EDQUOT ? EXIT_INCOMPLETE
 									  : EXIT_DAMAGED,
 		    "writing %s at offset %" PRIu64 ": %s", t->name, off, strerror(e));
 }
 
 static int records(int in, struct dump_target *t, unsigned char *buf, uint64_t *pos,
-		   char *err, size_t errlen)
+		   struct err *err)
 {
 	unsigned char h[16];
 
@@ -71,10 +62,10 @@ static int records(int in, struct dump_target *t, unsigned char *buf, uint64_t *
 		uint64_t off, size;
 
 		if (n < 0)
-			return fail(err, errlen, EXIT_DAMAGED, "reading the stream at byte %" PRIu64
+			return fail(err, EXIT_DAMAGED, "reading the stream at byte %" PRIu64
 				    ": %s", *pos, strerror(errno));
 		if (n < (ssize_t)sizeof(h))
-			return fail(err, errlen, EXIT_INCOMPLETE, "the stream ends at byte %" PRIu64
+			return fail(err, EXIT_INCOMPLETE, "the stream ends at byte %" PRIu64
 				    " without its end marker: the dump is incomplete", *pos + (uint64_t)n);
 		*pos += sizeof(h);
 		off = get_be64(h);
@@ -82,7 +73,7 @@ static int records(int in, struct dump_target *t, unsigned char *buf, uint64_t *
 		if (off == UINT64_MAX && size == UINT64_MAX)
 			return EXIT_OK;
 		if (off >= FLAT_MAX_END || size > FLAT_MAX_END - off)
-			return fail(err, errlen, EXIT_DAMAGED, "record at byte %" PRIu64 " of the "
+			return fail(err, EXIT_DAMAGED, "record at byte %" PRIu64 " of the "
 				    "stream: offset %" PRId64 ", size %" PRId64 " make no sense",
 				    *pos - sizeof(h), (int64_t)off, (int64_t)size);
 		if (off + size > t->size)
@@ -92,14 +83,14 @@ static int records(int in, struct dump_target *t, unsigned char *buf, uint64_t *
 
 			n = read_some(in, buf, want);
 			if (n < 0)
-				return fail(err, errlen, EXIT_DAMAGED, "reading the stream at byte %"
+				return fail(err, EXIT_DAMAGED, "reading the stream at byte %"
 					    PRIu64 ": %s", *pos, strerror(errno));
 			if ((size_t)n < want)
-				return fail(err, errlen, EXIT_INCOMPLETE, "the stream ends at byte %"
+				return fail(err, EXIT_INCOMPLETE, "the stream ends at byte %"
 					    PRIu64 ", inside a record: the dump is incomplete",
 					    *pos + (uint64_t)n);
 			if (t->ops->write(t, buf, want, off) < 0)
-				return write_failed(t, err, errlen, off);
+				return write_failed(t, err, off);
 			t->written += want;
 			*pos += want;
 			off += want;
@@ -108,7 +99,7 @@ static int records(int in, struct dump_target *t, unsigned char *buf, uint64_t *
 	}
 }
 
-int flat_reassemble(int in, struct dump_target *t, char *err, size_t errlen)
+int flat_reassemble(int in, struct dump_target *t, struct err *err)
 {
 	unsigned char *buf = xmalloc(RECORD_CHUNK > FLAT_HEADER_SIZE ? RECORD_CHUNK : FLAT_HEADER_SIZE);
 	uint64_t pos = FLAT_HEADER_SIZE;
@@ -117,34 +108,34 @@ int flat_reassemble(int in, struct dump_target *t, char *err, size_t errlen)
 
 	t->size = t->written = 0;
 	if (n < 0) {
-		rc = fail(err, errlen, EXIT_DAMAGED, "cannot read the stream: %s", strerror(errno));
+		rc = fail(err, EXIT_DAMAGED, "cannot read the stream: %s", strerror(errno));
 		goto out;
 	}
 	if (!flat_is_stream(buf, (size_t)n)) {
-		rc = fail(err, errlen, EXIT_NOT_OURS, "not a flattened dump stream (no \"%s\" "
+		rc = fail(err, EXIT_NOT_OURS, "not a flattened dump stream (no \"%s\" "
 			  "header)", FLAT_SIGNATURE);
 		goto out;
 	}
 	if (n < FLAT_HEADER_SIZE) {
-		rc = fail(err, errlen, EXIT_INCOMPLETE, "the stream ends inside its header");
+		rc = fail(err, EXIT_INCOMPLETE, "the stream ends inside its header");
 		goto out;
 	}
 	if (get_be64(buf + 16) != FLAT_TYPE || get_be64(buf + 24) != FLAT_VERSION) {
-		rc = fail(err, errlen, EXIT_DAMAGED, "flattened header of type %" PRIu64 ", version %"
+		rc = fail(err, EXIT_DAMAGED, "flattened header of type %" PRIu64 ", version %"
 			  PRIu64 ": only type 1, version 1 exist", get_be64(buf + 16),
 			  get_be64(buf + 24));
 		goto out;
 	}
 	if (t->ops->begin(t, 0) < 0) {
-		rc = write_failed(t, err, errlen, 0);
+		rc = write_failed(t, err, 0);
 		goto out;
 	}
-	rc = records(in, t, buf, &pos, err, errlen);
+	rc = records(in, t, buf, &pos, err);
 	if (!rc && t->ops->sync(t) < 0)
-		rc = write_failed(t, err, errlen, t->size);
+		rc = write_failed(t, err, t->size);
 	complete = rc == EXIT_OK;
 	if (t->ops->finish(t, complete, t) < 0 && rc == EXIT_OK)
-		rc = write_failed(t, err, errlen, t->size);
+		rc = write_failed(t, err, t->size);
 	if (rc == EXIT_OK && read_some(in, buf, 1) == 1)
 		warnmsg("%s: data after the end marker of the flattened stream ignored", t->name);
 out:

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "write/dump.h"
 
 /* Records must end below this: far above any machine's memory, far below
@@ -24,6 +25,6 @@ int flat_is_stream(const void *buf, size_t len);
  * (no flattened header), EXIT_INCOMPLETE (the stream ends before the end
  * marker) or EXIT_DAMAGED (a record no writer makes, a read or write
  * error), with err saying why; t->size is the file's size. */
-int flat_reassemble(int in, struct dump_target *t, char *err, size_t errlen);
+int flat_reassemble(int in, struct dump_target *t, struct err *err);
 
 #endif

@@ -213,7 +213,7 @@ static unsigned dump_and_check(struct mem *m, unsigned threads, int *rcp)
 	struct window w, cw;
 	struct vmcore vc;
 	struct kdump kd;
-	char err[256];
+	struct err err;
 	unsigned char page[PS], want[PS];
 	unsigned held = 0;
 	int fd = memfd_create("core", 0), rc;
@@ -248,7 +248,7 @@ static unsigned dump_and_check(struct mem *m, unsigned threads, int *rcp)
 	assert_true(fd >= 0);
 	assert_int_equal(write_all(fd, m->buf, m->len), 0);
 	window_init(&w, fd, 0, m->len, "dump");
-	assert_int_equal(kdump_open(&kd, &w, err, sizeof(err)), 0);
+	assert_int_equal(kdump_open(&kd, &w, &err), 0);
 	assert_int_equal(!!kd.incomplete, rc != EXIT_OK);
 	for (uint64_t pfn = 0; pfn < kd.max_mapnr; pfn++) {
 		int in_core = pfn < 100 || (pfn >= SEG_B / PS && pfn < SEG_B / PS + NPAGES - 100);

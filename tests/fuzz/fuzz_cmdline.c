@@ -36,7 +36,8 @@ static void check_inside(const char *line, size_t n, const char *p, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p, *start, *end;
-	char *line, *buf, name[MODLOAD_NAME_MAX + 8], err[128];
+	struct err err;
+	char *line, *buf, name[MODLOAD_NAME_MAX + 8];
 	size_t n, len, params;
 	struct modload_iter it;
 	int rc;
@@ -113,8 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The same bytes as a module load list. */
 	modload_iter_init(&it, (const char *)data + 1, size - 1);
-	while ((rc = modload_next(&it, name, len < sizeof(name) ? len : sizeof(name), err,
-				  sizeof(err))) != 0) {
+	while ((rc = modload_next(&it, name, len < sizeof(name) ? len : sizeof(name), &err)) != 0) {
 		size_t l;
 
 		if (rc < 0)

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
 	struct cpio_spec s = { 0 };
-	char err[512];
+	struct err err;
 	size_t n = 0, len;
 	uint8_t *img;
 
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fd = memfd_create("fuzz_cpiospec", MFD_CLOEXEC);
 	if (fd < 0)
 		abort();
-	if (cpio_spec_parse(&s, (const char *)data, size, "fuzz", err, sizeof(err)) == 0) {
+	if (cpio_spec_parse(&s, (const char *)data, size, "fuzz", &err) == 0) {
 		int files = 0;
 
 		for (size_t i = 0; i < s.n; i++)
@@ -69,12 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t *buf;
 
 			if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
-			    cpio_write(fd, &s, 0, err, sizeof(err)) < 0 || fstat(fd, &st) < 0)
+			    cpio_write(fd, &s, 0, &err) < 0 || fstat(fd, &st) < 0)
 				abort();
 			buf = malloc((size_t)st.st_size);
 			if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
 				abort();
-			if (cpio_walk(buf, (size_t)st.st_size, same, &c, err, sizeof(err)) != 0 ||
+			if (cpio_walk(buf, (size_t)st.st_size, same, &c, &err) != 0 ||
 			    c.i != s.n)
 				abort();
 			free(buf);
@@ -82,12 +82,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cpio_spec_free(&s);
 
-	cpio_walk(data, size, count, &n, err, sizeof(err));
-	img = cpio_load_image(data, size, 1 << 20, &len, err, sizeof(err));
+	cpio_walk(data, size, count, &n, &err);
+	img = cpio_load_image(data, size, 1 << 20, &len, &err);
 	if (img) {
 		if (len > 1 << 20)
 			abort();
-		cpio_walk(img, len, count, &n, err, sizeof(err));
+		cpio_walk(img, len, count, &n, &err);
 		free(img);
 	}
 	return 0;

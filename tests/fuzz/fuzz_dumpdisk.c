@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dumpdisk_sb sb;
 	struct zipl_ext ext;
 	uint8_t buf[DUMPDISK_SB_SIZE];
-	char err[256];
+	struct err err;
 	size_t head = size / 2, n;
 	char *log;
 
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, data, size < sizeof(buf) ? size : sizeof(buf));
-	if (dumpdisk_sb_decode(&sb, buf, IMAGE, err, sizeof(err)) == 0) {
+	if (dumpdisk_sb_decode(&sb, buf, IMAGE, &err) == 0) {
 		/* What the decoder accepts must be self-consistent. */
 		if (sb.dump_offset + sb.dump_size > sb.part_size || sb.dump_bytes > sb.dump_size ||
 		    sb.log_offset + sb.log_size > sb.dump_offset)

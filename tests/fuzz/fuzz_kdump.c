@@ -152,7 +152,8 @@ static void exercise(const struct vmcore *vc, int out)
 	unsigned char buf[64], *page;
 	struct inspect_uts uts;
 	const char *why;
-	char err[256], val[128];
+	struct err err;
+	char val[128];
 	size_t sink = 0, n = 0;
 	uint64_t gap;
 
@@ -170,7 +171,7 @@ static void exercise(const struct vmcore *vc, int out)
 		inspect_covered(vc, s->paddr, s->memsz, 0, &gap);
 		vmcore_read_virt(vc, 0xffffffff80000000ull + s->paddr, buf, sizeof(buf));
 	}
-	printk_log(vc, count_record, &sink, err, sizeof(err));
+	printk_log(vc, count_record, &sink, &err);
 	if (!kd)
 		return;
 	kdump_compression(kd);
@@ -213,12 +214,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	window_init(&w, in, 0, size, "fuzz");
 	if (flat_is_stream(data, size)) {
 		struct dump_target t;
-		char err[256];
+		struct err err;
 
 		if (ftruncate(flat, 0) < 0 || lseek(in, 0, SEEK_SET) < 0)
 			abort();
 		target(&t, &flat);
-		if (flat_reassemble(in, &t, err, sizeof(err)) != EXIT_OK)
+		if (flat_reassemble(in, &t, &err) != EXIT_OK)
 			return 0;
 		window_init(&w, flat, 0, t.size, "fuzz.reassembled");
 	}

@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vmcore_segment seg;
 	struct window w;
 	struct sink s;
-	char err[256], line[128];
+	struct err err;
+	char line[128];
 	size_t textlen, memlen;
 	unsigned flags;
 	int rc;
@@ -96,12 +97,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.stop_after = flags & 4 ? 3 : 0;
 	printk_panic_init(&s.panic);
 	printk_kind_name(printk_kind(&vc));
-	rc = printk_log(&vc, emit, &s, err, sizeof(err));
-	if (rc < 0 && !err[0])
+	rc = printk_log(&vc, emit, &s, &err);
+	if (rc < 0 && !err.msg[0])
 		abort();	/* an error must say why */
 	if (rc > 0 && rc != 7)
 		abort();
-	printk_find_panic(&vc, line, sizeof(line), err, sizeof(err));
+	printk_find_panic(&vc, line, sizeof(line), &err);
 	free(vc.vmcoreinfo);
 	return 0;
 }
