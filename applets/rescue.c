@@ -22,7 +22,17 @@
 //config:	    dumpbox.timeout=SECONDS        --timeout (default 10)
 //config:	    dumpbox.target=DEV|UUID=..|LABEL=..  --target (default: the
 //config:	                                   only prepared dump disk)
-//config:	    dumpbox.format=elf             --format
+//config:	    dumpbox.format=elf|kdump       --format (default elf)
+//config:	    dumpbox.level=N                -d, --dump-level (0-31; default
+//config:	                                   31 with kdump, as kdump-tools)
+//config:	    dumpbox.compress=CODEC         --compress (kdump: zstd, lzo,
+//config:	                                   zlib, snappy, none)
+//config:	    dumpbox.fallback=N,N           --fallback (levels to try when
+//config:	                                   the target is too small)
+//config:	    dumpbox.threads=N              --threads (default: one per CPU)
+//config:	  A zipl dump disk gets ELF whatever the format: zgetdump reads
+//config:	  nothing else. A bad value on the command line is warned about
+//config:	  and left out (the dump goes on); a bad option is a usage error.
 //config:	    dumpbox.final=reboot|poweroff|halt|shell|reipl|menu  --final
 //config:	                                   (default reboot; reipl on s390
 //config:	                                   when zcore offers it)
@@ -80,7 +90,8 @@ struct rescue {
 	enum mode mode;
 	unsigned timeout;
 	const char *target;
-	const char *format;
+	struct dumpjob_settings set;	/* format, level, compress, ... */
+	char output[96];		/* what they make, for the operator */
 	const char *final;
 	const char *on_failure;
 	const char *proc_root, *dev_root;
@@ -98,11 +109,20 @@ struct rescue {
 	int plan_rc;
 	int dumped;		/* status of the last dump, -1: none */
 	/* kept alive for the strings the command line gives */
-	char cmd_mode[16], cmd_timeout[16], cmd_target[256], cmd_format[16],
-	     cmd_final[16], cmd_on_failure[16];
+	char cmd_mode[16], cmd_timeout[16], cmd_target[256], cmd_final[16], cmd_on_failure[16];
+	char cmd_set[5][64];		/* dumpbox.format, .level, ... */
 };
 
 static volatile sig_atomic_t stop_requested;
+
+/* The output settings, checked in main: they go together. */
+static void output_settings(const struct rescue *r, struct dumpjob *j)
+{
+	struct err e;
+
+	if (dumpjob_apply(j, &r->set, 1, &e) < 0)
+		warnmsg("%s", e.msg);
+}
 
 static void on_signal(int sig)
 {
@@ -228,6 +248,7 @@ static void look(struct rescue *r)
 
 	/* Where the dump would go, and whether it fits; quietly. */
 	dumpjob_init(&j);
+	output_settings(r, &j);
 	j.source = r->vmcore;
 	j.target = r->target;
 	j.roots = r->roots;
@@ -259,11 +280,18 @@ static void show_status(struct rescue *r)
 	printf("Crashed kernel: %s, crashed %s\n", r->release, r->crashed);
 	printf("Crash:          %s\n", r->panic);
 	printf("Dump:           %" PRIu64 " MiB\n", r->size >> 20);
+	printf("Dump format:    %s\n", r->output);
+	int bound = r->set.format == DUMP_FORMAT_KDUMP;
+
 	if (r->plan_rc == EXIT_OK || r->plan_rc == EXIT_INCOMPLETE) {
+		if (bound)
+			printf("Dump size:      at most %" PRIu64 " MiB (less once compressed)\n",
+			       r->plan.size >> 20);
 		printf("Dump target:    %s", r->plan.target);
 		if (r->plan.capacity)
 			printf(" (%" PRIu64 " MiB): %s", r->plan.capacity >> 20,
-			       r->plan.fits ? "the dump fits" : "the dump does NOT fit");
+			       r->plan.fits ? "the dump fits" : bound ? "the dump may not fit"
+			       : "the dump does NOT fit");
 		printf("\n");
 	} else {
 		printf("Dump target:    none found%s%s\n", r->target ? " for " : "",
@@ -283,6 +311,7 @@ static int dump_now(struct rescue *r)
 		return EXIT_NOT_OURS;
 	}
 	dumpjob_init(&j);
+	output_settings(r, &j);
 	j.source = r->vmcore;
 	j.target = r->target;
 	j.roots = r->roots;
@@ -644,8 +673,15 @@ static void read_cmdline(struct rescue *r)
 		r->cmd_timeout[0] = '\0';
 	if (cmdline_get(line, "dumpbox.target", r->cmd_target, sizeof(r->cmd_target)) == 0)
 		r->target = r->cmd_target;
-	if (cmdline_get(line, "dumpbox.format", r->cmd_format, sizeof(r->cmd_format)) == 0)
-		r->format = r->cmd_format;
+	for (size_t i = 0; dumpjob_setting_names[i]; i++) {
+		char key[32];
+		struct err e;
+
+		snprintf(key, sizeof(key), "dumpbox.%s", dumpjob_setting_names[i]);
+		if (cmdline_get(line, key, r->cmd_set[i], sizeof(r->cmd_set[i])) == 0 &&
+		    dumpjob_set(&r->set, dumpjob_setting_names[i], r->cmd_set[i], &e) < 0)
+			warnmsg("dumpbox.%s: left out", e.msg);
+	}
 	if (cmdline_get(line, "dumpbox.final", r->cmd_final, sizeof(r->cmd_final)) == 0)
 		r->final = r->cmd_final;
 	if (cmdline_get(line, "dumpbox.on_failure", r->cmd_on_failure, sizeof(r->cmd_on_failure)) == 0)
@@ -692,13 +728,17 @@ int rescue_main(int argc, char **argv)
 {
 	enum {
 		OPT_MODE = 256, OPT_TIMEOUT, OPT_TARGET, OPT_FORMAT, OPT_FINAL, OPT_ON_FAILURE,
-		OPT_PROC, OPT_SYSFS, OPT_DEBUGFS, OPT_DEV, OPT_NO_ACT,
+		OPT_COMPRESS, OPT_FALLBACK, OPT_THREADS, OPT_PROC, OPT_SYSFS, OPT_DEBUGFS, OPT_DEV, OPT_NO_ACT,
 	};
 	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "dump-level", required_argument, NULL, 'd' },
+		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "fallback", required_argument, NULL, OPT_FALLBACK },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "final", required_argument, NULL, OPT_FINAL },
 		{ "on-failure", required_argument, NULL, OPT_ON_FAILURE },
 		{ "proc-root", required_argument, NULL, OPT_PROC },
@@ -711,24 +751,30 @@ int rescue_main(int argc, char **argv)
 	struct rescue r = {
 		.mode = MODE_MENU,
 		.timeout = 10,
-		.format = "elf",
 		.proc_root = "/proc",
 		.dev_root = "/dev",
 		.roots = { .sysfs = "/sys", .debugfs = "/sys/kernel/debug" },
 		.in = STDIN_FILENO,
 		.dumped = -1,
 	};
-	const char *opt_mode = NULL, *opt_timeout = NULL, *opt_target = NULL, *opt_format = NULL,
-		   *opt_final = NULL, *opt_on_failure = NULL;
+	const char *opt_mode = NULL, *opt_timeout = NULL, *opt_target = NULL, *opt_final = NULL,
+		   *opt_on_failure = NULL;
+	/* Options win over the command line whatever their order: they are
+	 * kept until the command line has been read. */
+	const char *opt_set[5] = { NULL };
 	uint64_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MODE: opt_mode = optarg; break;
 		case OPT_TIMEOUT: opt_timeout = optarg; break;
 		case OPT_TARGET: opt_target = optarg; break;
-		case OPT_FORMAT: opt_format = optarg; break;
+		case OPT_FORMAT: opt_set[0] = optarg; break;
+		case 'd': opt_set[1] = optarg; break;
+		case OPT_COMPRESS: opt_set[2] = optarg; break;
+		case OPT_FALLBACK: opt_set[3] = optarg; break;
+		case OPT_THREADS: opt_set[4] = optarg; break;
 		case OPT_FINAL: opt_final = optarg; break;
 		case OPT_ON_FAILURE: opt_on_failure = optarg; break;
 		case OPT_PROC: r.proc_root = optarg; break;
@@ -757,10 +803,28 @@ int rescue_main(int argc, char **argv)
 		r.timeout = (unsigned)n;
 	if (opt_target)
 		r.target = opt_target;
-	if (opt_format)
-		r.format = opt_format;
-	if (strcmp(r.format, "elf") != 0)
-		warnmsg("dump format '%s' is not available: writing ELF", r.format);
+	static const char *const opt_name[5] = {
+		"format", "dump-level", "compress", "fallback", "threads"
+	};
+	for (size_t i = 0; i < 5; i++) {
+		struct err e;
+
+		if (opt_set[i] && dumpjob_set(&r.set, opt_name[i], opt_set[i], &e) < 0)
+			usage_error("--%s", e.msg);
+	}
+	struct dumpjob probe;
+	struct err e;
+
+	dumpjob_init(&probe);
+	if (dumpjob_apply(&probe, &r.set, 1, &e) < 0) {
+		if (opt_set[0] || opt_set[2])
+			usage_error("--%s", e.msg);
+		/* From the command line: a dump at the defaults beats none. */
+		warnmsg("dumpbox.%s: using the default codec", e.msg);
+		r.set.compress = NULL;
+		dumpjob_apply(&probe, &r.set, 1, &e);
+	}
+	dumpjob_describe(&probe, r.output, sizeof(r.output));
 	if (opt_final)
 		r.final = opt_final;
 	if (opt_on_failure)

@@ -90,24 +90,13 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static unsigned parse_level(const char *opt, const char *s)
+/* An output option: the same names and checks as the kernel command line's. */
+static void setting(struct dumpjob_settings *s, const char *name, const char *val)
 {
-	uint64_t n;
+	struct err e;
 
-	if (parse_u64(s, &n) < 0 || n > DL_MAX)
-		usage_error("%s takes a dump level (0-%u), not '%s'", opt, DL_MAX, s);
-	return (unsigned)n;
-}
-
-static void parse_fallback(struct dumpjob *z, char *list)
-{
-	for (char *save = NULL, *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		if (z->nfallback == sizeof(z->fallback) / sizeof(z->fallback[0]))
-			usage_error("--fallback takes at most %zu levels", z->nfallback);
-		z->fallback[z->nfallback++] = parse_level("--fallback", p);
-	}
-	if (!z->nfallback)
-		usage_error("--fallback takes dump levels: N,N,...");
+	if (dumpjob_set(s, name, val, &e) < 0)
+		usage_error("--%s", e.msg);
 }
 
 int zfcpdump_main(int argc, char **argv)
@@ -139,9 +128,9 @@ int zfcpdump_main(int argc, char **argv)
 	};
 	struct dumpjob z;
 	const char *proc_root = "/proc";
-	char cmdline[4096], path[4200], val[16], why[128];
-	enum codec codec;
-	const char *compress = NULL;
+	char cmdline[4096], path[4200], val[16];
+	struct dumpjob_settings set = { 0 };
+	struct err err;
 	uint64_t n;
 	int c, rc;
 
@@ -164,22 +153,11 @@ int zfcpdump_main(int argc, char **argv)
 		case OPT_DEBUGFS: z.roots.debugfs = optarg; break;
 		case OPT_PROC: proc_root = optarg; break;
 		case OPT_DEV: z.dev_root = optarg; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "elf") == 0)
-				z.format = DUMP_FORMAT_ELF;
-			else if (strcmp(optarg, "kdump") == 0)
-				z.format = DUMP_FORMAT_KDUMP;
-			else
-				usage_error("--format takes elf or kdump, not '%s'", optarg);
-			break;
-		case OPT_COMPRESS: compress = optarg; break;
-		case 'd': z.dump_level = parse_level("--dump-level", optarg); break;
-		case OPT_FALLBACK: parse_fallback(&z, optarg); break;
-		case OPT_THREADS:
-			if (parse_u64(optarg, &n) < 0 || n > 1024)
-				usage_error("--threads takes a number (0-1024), not '%s'", optarg);
-			z.threads = (unsigned)n;
-			break;
+		case OPT_FORMAT: setting(&set, "format", optarg); break;
+		case OPT_COMPRESS: setting(&set, "compress", optarg); break;
+		case 'd': setting(&set, "dump-level", optarg); break;
+		case OPT_FALLBACK: setting(&set, "fallback", optarg); break;
+		case OPT_THREADS: setting(&set, "threads", optarg); break;
 		default: usage_bad_option(argv);
 		}
 	}
@@ -187,13 +165,10 @@ int zfcpdump_main(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (z.target && z.output)
 		usage_error("--target and --output exclude each other");
-	if ((z.output && !*z.output) || (z.target && !*z.target) || !*z.source)
+	if ((z.output && !*z.output) || (z.target && !*z.target) || !z.source || !*z.source)
 		usage_error("--source, --target and --output take a name, not ''");
-	if (compress && z.format != DUMP_FORMAT_KDUMP)
-		usage_error("--compress needs --format kdump");
-	if (codec_from_option(compress, &codec, why, sizeof(why)) < 0)
-		usage_error("%s", why);
-	z.codec = codec;
+	if (dumpjob_apply(&z, &set, 0, &err) < 0)
+		usage_error("--%s", err.msg);
 
 	snprintf(path, sizeof(path), "%s/cmdline", proc_root);
 	cmdline_read(path, cmdline, sizeof(cmdline));

@@ -10,6 +10,7 @@
 
 #include "base/compress.h"
 #include "base/dumpbox.h"
+#include "base/err.h"
 #include "base/json.h"
 #include "core/elflayout.h"
 #include "core/printk.h"
@@ -33,6 +34,119 @@ void dumpjob_init(struct dumpjob *j)
 	j->win.fd = -1;
 }
 
+/* ---- settings ----------------------------------------------------------- */
+
+const char *const dumpjob_setting_names[] = {
+	"format", "level", "compress", "fallback", "threads", NULL
+};
+
+static int parse_level(const char *name, const char *val, unsigned *out, struct err *e)
+{
+	uint64_t n;
+
+	if (parse_u64(val, &n) < 0 || n > DL_MAX)
+		return err_ret(e, EXIT_USAGE, "%s takes a dump level (0-%u), not '%s'", name,
+			       DL_MAX, val);
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int parse_fallback(struct dumpjob_settings *s, const char *val, struct err *e)
+{
+	const char *p = val;
+
+	s->nfallback = 0;
+	for (;;) {
+		char one[24];
+		size_t n = strcspn(p, ",");
+
+		if (s->nfallback == sizeof(s->fallback) / sizeof(s->fallback[0]))
+			return err_ret(e, EXIT_USAGE, "fallback takes at most %zu levels",
+				       s->nfallback);
+		if (n == 0 || n >= sizeof(one))
+			return err_ret(e, EXIT_USAGE, "fallback takes dump levels N,N,..., not '%s'",
+				       val);
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (parse_level("fallback", one, &s->fallback[s->nfallback], e) < 0)
+			return -1;
+		s->nfallback++;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+int dumpjob_set(struct dumpjob_settings *s, const char *name, const char *val, struct err *e)
+{
+	uint64_t n;
+
+	if (strcmp(name, "format") == 0) {
+		if (strcmp(val, "elf") == 0)
+			s->format = DUMP_FORMAT_ELF;
+		else if (strcmp(val, "kdump") == 0)
+			s->format = DUMP_FORMAT_KDUMP;
+		else
+			return err_ret(e, EXIT_USAGE, "format takes elf or kdump, not '%s'", val);
+		return 0;
+	}
+	if (strcmp(name, "level") == 0 || strcmp(name, "dump-level") == 0) {
+		if (parse_level(name, val, &s->dump_level, e) < 0)
+			return -1;
+		s->level_set = 1;
+		return 0;
+	}
+	if (strcmp(name, "compress") == 0) {
+		s->compress = val;
+		return 0;
+	}
+	if (strcmp(name, "fallback") == 0)
+		return parse_fallback(s, val, e);
+	if (strcmp(name, "threads") == 0) {
+		if (parse_u64(val, &n) < 0 || n > 1024)
+			return err_ret(e, EXIT_USAGE, "threads takes a number (0-1024), not '%s'",
+				       val);
+		s->threads = (unsigned)n;
+		return 0;
+	}
+	return err_ret(e, EXIT_USAGE, "no setting '%s'", name);
+}
+
+int dumpjob_apply(struct dumpjob *j, const struct dumpjob_settings *s, int capture,
+		  struct err *e)
+{
+	enum codec codec;
+	char why[128];
+
+	if (s->compress && s->format != DUMP_FORMAT_KDUMP)
+		return err_ret(e, EXIT_USAGE, "compress needs format kdump, not elf");
+	/* The codec's message names the option; the caller puts its own
+	 * spelling (--compress, dumpbox.compress) in front. */
+	if (codec_from_option(s->compress, &codec, why, sizeof(why)) < 0)
+		return err_ret(e, EXIT_USAGE, "%s", why + (strncmp(why, "--", 2) ? 0 : 2));
+	j->format = s->format;
+	j->codec = codec;
+	j->dump_level = s->dump_level;
+	if (capture && s->format == DUMP_FORMAT_KDUMP && !s->level_set)
+		j->dump_level = DL_MAX;
+	j->threads = s->threads;
+	memcpy(j->fallback, s->fallback, sizeof(j->fallback));
+	j->nfallback = s->nfallback;
+	j->elf_on_zipl = capture;
+	return 0;
+}
+
+void dumpjob_describe(const struct dumpjob *j, char *buf, size_t len)
+{
+	if (j->format == DUMP_FORMAT_KDUMP)
+		snprintf(buf, len, "kdump-compressed %s, dump level %u",
+			 codec_name((enum codec)j->codec), j->dump_level);
+	else if (j->dump_level)
+		snprintf(buf, len, "ELF, dump level %u (left-out pages read as zeros)",
+			 j->dump_level);
+	else
+		snprintf(buf, len, "ELF (every page)");
+}
 
 static void debug_log(const char *what)
 {
@@ -108,6 +222,11 @@ static int open_disk(struct dumpjob *j)
 	}
 	j->have_disk = 1;
 	/* zgetdump and the zipl tools read an ELF dump there, nothing else. */
+	if (j->format == DUMP_FORMAT_KDUMP && j->disk.layout == DUMPDISK_ZIPL && j->elf_on_zipl) {
+		warnmsg("%s: a zipl dump disk holds ELF dumps only (zgetdump reads nothing "
+			"else): writing ELF", path);
+		j->format = DUMP_FORMAT_ELF;
+	}
 	if (j->format == DUMP_FORMAT_KDUMP && j->disk.layout == DUMPDISK_ZIPL)
 		return dump_failed(EXIT_USAGE, "%s: a zipl dump disk holds ELF dumps only (zgetdump "
 				   "reads nothing else): use --format elf, or a dumpbox-layout disk",

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include "base/err.h"
 #include "base/window.h"
 #include "core/vmcore.h"
 #include "disk/disktarget.h"
@@ -31,6 +32,7 @@ struct dumpjob {
 	 * codec on threads workers (0: online CPUs). dump_level excludes
 	 * pages (pagefilter.h DL_*); when the target is full at that level,
 	 * the dump is taken again at each level of fallback in turn. */
+	int elf_on_zipl;	/* kdump asked, zipl disk: write ELF (say so) */
 	int format;			/* enum dump_format */
 	int codec;			/* enum codec */
 	unsigned dump_level;
@@ -49,6 +51,37 @@ struct dumpjob {
 	double started;
 	int prepared;		/* the s390 IPL device step has run */
 };
+
+/* The output settings by name, as the options (--format, --dump-level,
+ * --compress, --fallback, --threads) and the kernel command line
+ * (dumpbox.format, .level, .compress, .fallback, .threads) spell them:
+ * one set that zfcpdump, rescue and kdump-load share. */
+struct dumpjob_settings {
+	int format;			/* enum dump_format */
+	const char *compress;		/* NULL: the default codec */
+	int level_set;
+	unsigned dump_level, threads;
+	unsigned fallback[8];
+	size_t nfallback;
+};
+
+/* Names dumpjob_set() takes, in the order help texts list them. */
+extern const char *const dumpjob_setting_names[];
+
+/* Set NAME (format, level or dump-level, compress, fallback, threads) to VAL, whose
+ * string must outlive s. 0, or -1 with e saying what VAL should be
+ * (status EXIT_USAGE). */
+int dumpjob_set(struct dumpjob_settings *s, const char *name, const char *val, struct err *e);
+
+/* Check that the settings go together and put them into j. capture: the
+ * dump kernel's defaults (level 31 with kdump, as kdump-tools dumps; a
+ * zipl disk gets ELF). 0, or -1 with e. */
+int dumpjob_apply(struct dumpjob *j, const struct dumpjob_settings *s, int capture,
+		  struct err *e);
+
+/* One line for the operator: "kdump-compressed zstd, dump level 31" or
+ * "ELF (every page)". */
+void dumpjob_describe(const struct dumpjob *j, char *buf, size_t len);
 
 /* Defaults: source /proc/vmcore, the only dump disk, progress every 5 s,
  * re-IPL on s390, the kernel's sysfs/debugfs/dev paths. */
