@@ -6,8 +6,10 @@
 //config:	bool "kdump-load: load the capture kernel for kdump"
 //config:	default y
 //config:	help
-//config:	  usage: kdump-load [--kernel FILE] [--initrd FILE] [--append ARGS]
-//config:	         kdump-load --unload | --status [--json] | --test [--json]
+//config:	  usage: kdump-load [--kernel FILE] [--initrd FILE] [SETTINGS]
+//config:	                    [--append ARGS]
+//config:	         kdump-load --unload | --status [--json]
+//config:	         kdump-load --test [SETTINGS] [--json]
 //config:
 //config:	  Load a capture kernel and initramfs with kexec_file_load(2), to be
 //config:	  booted when this kernel crashes (KEXEC_FILE_ON_CRASH). Needs
@@ -24,12 +26,23 @@
 //config:	                      and dumpbox.* parameters of this kernel's
 //config:	                      command line, then --append
 //config:	    --dry-run         say what would be loaded; load nothing
+//config:	  SETTINGS, for the dump kernel (rescue --help says what each
+//config:	  means), written into its command line as dumpbox.NAME=VALUE
+//config:	  after this kernel's own dumpbox.* and before --append:
+//config:	    --target SPEC, --format elf|kdump, -d/--dump-level N,
+//config:	    --compress CODEC, --fallback N,N, --threads N,
+//config:	    --mode auto|menu|shell, --timeout S, --final ACTION,
+//config:	    --on-failure ACTION
+//config:	  The output settings are checked here, before a crash: a bad
+//config:	  option is a usage error, a bad dumpbox.* inherited or appended
+//config:	  is warned about (the dump kernel leaves it out too).
 //config:	    --unload          unload the capture kernel
 //config:	    --status          is one loaded, how much memory is reserved
 //config:	    --test            check without loading: crash memory reserved
 //config:	                      and big enough for kernel + initramfs, the
 //config:	                      initramfs has modules for the kernel, the
-//config:	                      dump target exists
+//config:	                      dump target exists; and what the dump
+//config:	                      kernel will write there
 //config:	    --kernel-version R  --test: the capture kernel's release, when
 //config:	                      its image does not say
 //config:	    --json            --status, --test: machine-readable output
@@ -74,6 +87,7 @@
 #include "base/json.h"
 #include "disk/dumpdisk.h"
 #include "disk/dumpfind.h"
+#include "job/bootparam.h"
 #include "sys/cmdline.h"
 #include "sys/cpio.h"
 #include "sys/kexec.h"
@@ -101,7 +115,8 @@
 #define RUNTIME_MARGIN (24ull << 20)
 
 enum { OPT_KERNEL = 256, OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_DRY_RUN, OPT_UNLOAD,
-       OPT_STATUS, OPT_TEST, OPT_KVER, OPT_JSON, OPT_SYSFS, OPT_PROC, OPT_DEV };
+       OPT_STATUS, OPT_TEST, OPT_KVER, OPT_JSON, OPT_SYSFS, OPT_PROC, OPT_DEV,
+       OPT_BP };	/* OPT_BP + enum bootparam: the dump kernel's settings */
 
 struct kdump_load {
 	const char *kernel, *initrd, *append, *cmdline_opt, *kver;
@@ -112,6 +127,9 @@ struct kdump_load {
 	char cmdline[CMDLINE_MAX];
 	char running[4096];	/* this kernel's /proc/cmdline */
 	struct kexec_status st;
+	struct bootparams bp;	/* the options, then the command line's */
+	struct dumpjob_settings out;	/* the output settings, checked */
+	int zipl;			/* the dump target has zipl's layout */
 	/* --test */
 	struct json j;
 	int failed;
@@ -166,12 +184,53 @@ static void build_cmdline(struct kdump_load *k)
 			}
 		}
 	}
+	for (int i = 0; i < BP_COUNT; i++) {
+		const char *v = k->bp.val[i];
+
+		if (!k->bp.option[i])
+			continue;
+		/* The kernel's quoting has no escape for a quote. */
+		if (strchr(v, '"') || strchr(v, '\n'))
+			usage_error("--%s: a value with a quote or a newline cannot go on a "
+				    "command line", bootparam_defs[i].option);
+		n = strlen(k->cmdline);
+		if ((size_t)snprintf(k->cmdline + n, sizeof(k->cmdline) - n,
+				     strpbrk(v, " \t") ? "%sdumpbox.%s=\"%s\"" : "%sdumpbox.%s=%s",
+				     n ? " " : "", bootparam_defs[i].name, v) >= sizeof(k->cmdline) - n)
+			die(EXIT_USAGE, "the command line would be longer than %d bytes",
+			    CMDLINE_MAX - 1);
+	}
 	if (k->append && *k->append) {
 		n = strlen(k->cmdline);
 		if (n + 1 + strlen(k->append) >= sizeof(k->cmdline))
 			die(EXIT_USAGE, "the command line would be longer than %d bytes", CMDLINE_MAX - 1);
 		snprintf(k->cmdline + n, sizeof(k->cmdline) - n, "%s%s", n ? " " : "", k->append);
 	}
+}
+
+/* The output settings the dump kernel will find, checked now rather than
+ * after a crash. */
+static void check_settings(struct kdump_load *k)
+{
+	struct err e;
+
+	bootparams_read(&k->bp, k->cmdline);
+	if (bootparams_output(&k->bp, &k->out, &e) < 0)
+		usage_error("%s", e.msg);
+}
+
+/* As the dump kernel's menu will show it: "kdump-compressed zstd, dump
+ * level 31". */
+static void describe_output(const struct kdump_load *k, char *buf, size_t len)
+{
+	struct dumpjob j;
+	struct err e;
+
+	/* check_settings() made sure the settings apply. */
+	dumpjob_init(&j);
+	if (dumpjob_apply(&j, &k->out, 1, &e) < 0)
+		die(e.status, "%s", e.msg);
+	dumpjob_describe(&j, buf, len);
 }
 
 static void default_paths(struct kdump_load *k, int need)
@@ -243,9 +302,14 @@ static int do_load(struct kdump_load *k)
 
 	default_paths(k, 1);
 	build_cmdline(k);
+	check_settings(k);
 	kexec_read_status(&k->roots, &k->st);
 	if (k->dry_run) {
-		printf("kernel:  %s\ninitrd:  %s\ncmdline: %s\n", k->kernel, k->initrd, k->cmdline);
+		char out[96];
+
+		describe_output(k, out, sizeof(out));
+		printf("kernel:  %s\ninitrd:  %s\ncmdline: %s\ndump:    %s\n", k->kernel, k->initrd,
+		       k->cmdline, out);
 		return EXIT_OK;
 	}
 	/* Say it before the kernel does, in words. */
@@ -528,13 +592,24 @@ static void test_target(struct kdump_load *k)
 	char spec[256], b1[32];
 	int has = cmdline_get(k->cmdline, "dumpbox.target", spec, sizeof(spec)) == 0 && spec[0];
 
-	if (dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err) == 0)
-		check(k, "dump-target", 1, "%s%s%s: %s, %s, %s free for the dump", f.dev,
-		      f.info.label[0] ? " LABEL=" : "", f.info.label,
-		      dumpdisk_layout_name(f.layout), dumpdisk_state_name(f.info.state),
-		      mib(f.info.capacity, b1, sizeof(b1)));
-	else
+	if (dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err) != 0) {
 		check(k, "dump-target", 0, "%s%s", has ? "dumpbox.target: " : "", err.msg);
+		return;
+	}
+	k->zipl = f.layout == DUMPDISK_ZIPL;
+	check(k, "dump-target", 1, "%s%s%s: %s, %s, %s free for the dump", f.dev,
+	      f.info.label[0] ? " LABEL=" : "", f.info.label, dumpdisk_layout_name(f.layout),
+	      dumpdisk_state_name(f.info.state), mib(f.info.capacity, b1, sizeof(b1)));
+}
+
+/* What the dump kernel will write: its menu's "Dump format" line. */
+static void test_output(struct kdump_load *k)
+{
+	char out[96];
+
+	describe_output(k, out, sizeof(out));
+	check(k, "dump-output", 1, "%s%s", out, k->zipl && k->out.format == DUMP_FORMAT_KDUMP ?
+	      "; ELF on this zipl dump disk (zgetdump reads nothing else)" : "");
 }
 
 static int do_test(struct kdump_load *k)
@@ -545,6 +620,7 @@ static int do_test(struct kdump_load *k)
 
 	default_paths(k, 0);
 	build_cmdline(k);
+	check_settings(k);
 	kexec_read_status(&k->roots, &k->st);
 	if (k->json) {
 		json_init(&k->j, stdout);
@@ -558,6 +634,7 @@ static int do_test(struct kdump_load *k)
 		check(k, "lockdown", -1, "lockdown is '%s': the kernel image must be signed with "
 		      "a trusted key", k->st.lockdown);
 	test_target(k);
+	test_output(k);
 	if (k->st.loaded >= 0)
 		check(k, "loaded", k->st.loaded ? 1 : -1, "%s", k->st.loaded ? "a crash kernel is "
 		      "loaded" : "no crash kernel is loaded yet (run kdump-load)");
@@ -586,6 +663,16 @@ int kdump_load_main(int argc, char **argv)
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
 		{ "proc-root", required_argument, NULL, OPT_PROC },
 		{ "dev-root", required_argument, NULL, OPT_DEV },
+		{ "target", required_argument, NULL, OPT_BP + BP_TARGET },
+		{ "format", required_argument, NULL, OPT_BP + BP_FORMAT },
+		{ "dump-level", required_argument, NULL, 'd' },
+		{ "compress", required_argument, NULL, OPT_BP + BP_COMPRESS },
+		{ "fallback", required_argument, NULL, OPT_BP + BP_FALLBACK },
+		{ "threads", required_argument, NULL, OPT_BP + BP_THREADS },
+		{ "mode", required_argument, NULL, OPT_BP + BP_MODE },
+		{ "timeout", required_argument, NULL, OPT_BP + BP_TIMEOUT },
+		{ "final", required_argument, NULL, OPT_BP + BP_FINAL },
+		{ "on-failure", required_argument, NULL, OPT_BP + BP_ON_FAILURE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kdump_load k = {
@@ -594,7 +681,7 @@ int kdump_load_main(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KERNEL: k.kernel = optarg; break;
 		case OPT_INITRD: k.initrd = optarg; break;
@@ -609,7 +696,11 @@ int kdump_load_main(int argc, char **argv)
 		case OPT_SYSFS: k.roots.sysfs = optarg; break;
 		case OPT_PROC: k.roots.proc = optarg; break;
 		case OPT_DEV: k.dev_root = optarg; break;
-		default: usage_bad_option(argv);
+		case 'd': bootparams_option(&k.bp, BP_LEVEL, optarg); break;
+		default:
+			if (c < OPT_BP || c >= OPT_BP + BP_COUNT)
+				usage_bad_option(argv);
+			bootparams_option(&k.bp, (enum bootparam)(c - OPT_BP), optarg);
 		}
 	}
 	if (optind < argc)

@@ -70,9 +70,11 @@
 #include <unistd.h>
 
 #include "base/dumpbox.h"
+#include "core/crashlog.h"
 #include "core/elflayout.h"
 #include "core/printk.h"
 #include "core/vmcore.h"
+#include "job/bootparam.h"
 #include "job/dumpjob.h"
 #include "sys/cmdline.h"
 #include "sys/s390.h"
@@ -108,14 +110,13 @@ struct rescue {
 	struct dumpjob_plan plan;
 	int plan_rc;
 	int dumped;		/* status of the last dump, -1: none */
-	/* kept alive for the strings the command line gives */
-	char cmd_mode[16], cmd_timeout[16], cmd_target[256], cmd_final[16], cmd_on_failure[16];
-	char cmd_set[5][64];		/* dumpbox.format, .level, ... */
+	struct bootparams bp;	/* dumpbox.* and the options over them */
 };
 
 static volatile sig_atomic_t stop_requested;
 
-/* The output settings, checked in main: they go together. */
+/* The output settings, checked once in main (bootparams_output), for
+ * each job. */
 static void output_settings(const struct rescue *r, struct dumpjob *j)
 {
 	struct err e;
@@ -390,33 +391,8 @@ static void page(struct rescue *r, char **line, unsigned n, unsigned first)
 	fflush(stdout);
 }
 
-/* Where an operator looks first: the last crash report. It starts at the
- * oops or sysrq line shortly before the last panic line (the panic ends
- * the report an oops began), else at that panic line; with no panic the
- * last screen. */
-static unsigned crash_report_start(char **line, unsigned n)
-{
-	static const char *const starts[] = {
-		"sysrq: Trigger a crash", "BUG:", "Oops:", "general protection fault",
-		"Unable to handle kernel", "WARNING:", "watchdog: BUG:", "Krnl PSW",
-	};
-	unsigned panic = n;
-
-	for (unsigned i = n; i-- > 0;)
-		if (strstr(line[i], "Kernel panic - not syncing")) {
-			panic = i;
-			break;
-		}
-	if (panic == n)
-		return n > SCREEN_LINES ? n - SCREEN_LINES : 0;
-	for (unsigned i = panic > 80 ? panic - 80 : 0; i < panic; i++)
-		for (size_t k = 0; k < ARRAY_SIZE(starts); k++)
-			if (strstr(line[i], starts[k]))
-				return i;
-	return panic;
-}
-
-/* The log's lines, opened at the crash report. */
+/* The log's lines, opened where an operator looks first: the last crash
+ * report; with no panic, the last screen. */
 static void show_lines(struct rescue *r, char *buf, size_t size)
 {
 	char *line[LOG_LINES + 1];
@@ -429,7 +405,9 @@ static void show_lines(struct rescue *r, char *buf, size_t size)
 		*nl = '\0';
 		line[n++] = p;
 	}
-	first = crash_report_start(line, n);
+	first = crashlog_report_start((const char *const *)line, n);
+	if (first == n)
+		first = n > SCREEN_LINES ? n - SCREEN_LINES : 0;
 	printf("The last %u lines of the crash log, from line %u, where the crash is reported:\n",
 	       n, first + 1);
 	page(r, line, n, first);
@@ -660,34 +638,6 @@ static const char *checked_action(const char *what, const char *val)
 	return "reboot";
 }
 
-static void read_cmdline(struct rescue *r)
-{
-	const char *line = r->cmdline;
-	char path[4200];
-
-	snprintf(path, sizeof(path), "%s/cmdline", r->proc_root);
-	cmdline_read(path, r->cmdline, sizeof(r->cmdline));
-	if (cmdline_get(line, "dumpbox.mode", r->cmd_mode, sizeof(r->cmd_mode)) < 0)
-		r->cmd_mode[0] = '\0';
-	if (cmdline_get(line, "dumpbox.timeout", r->cmd_timeout, sizeof(r->cmd_timeout)) < 0)
-		r->cmd_timeout[0] = '\0';
-	if (cmdline_get(line, "dumpbox.target", r->cmd_target, sizeof(r->cmd_target)) == 0)
-		r->target = r->cmd_target;
-	for (size_t i = 0; dumpjob_setting_names[i]; i++) {
-		char key[32];
-		struct err e;
-
-		snprintf(key, sizeof(key), "dumpbox.%s", dumpjob_setting_names[i]);
-		if (cmdline_get(line, key, r->cmd_set[i], sizeof(r->cmd_set[i])) == 0 &&
-		    dumpjob_set(&r->set, dumpjob_setting_names[i], r->cmd_set[i], &e) < 0)
-			warnmsg("dumpbox.%s: left out", e.msg);
-	}
-	if (cmdline_get(line, "dumpbox.final", r->cmd_final, sizeof(r->cmd_final)) == 0)
-		r->final = r->cmd_final;
-	if (cmdline_get(line, "dumpbox.on_failure", r->cmd_on_failure, sizeof(r->cmd_on_failure)) == 0)
-		r->on_failure = r->cmd_on_failure;
-}
-
 static int set_mode(struct rescue *r, const char *m)
 {
 	if (strcmp(m, "auto") == 0)
@@ -699,6 +649,58 @@ static int set_mode(struct rescue *r, const char *m)
 	else
 		return -1;
 	return 0;
+}
+
+/* The command line first, then options over it: a bad option is a usage
+ * error, a bad parameter is warned about and left out, since the dump
+ * must go on. */
+static void settings(struct rescue *r)
+{
+	const char *const *v = r->bp.val;
+	char path[4200], spelt[32];
+	struct dumpjob probe;
+	struct err e;
+	uint64_t n;
+
+	snprintf(path, sizeof(path), "%s/cmdline", r->proc_root);
+	cmdline_read(path, r->cmdline, sizeof(r->cmdline));
+	bootparams_read(&r->bp, r->cmdline);
+	if (v[BP_MODE] && set_mode(r, v[BP_MODE]) < 0) {
+		if (r->bp.option[BP_MODE])
+			usage_error("--mode is auto, menu or shell, not '%s'", v[BP_MODE]);
+		warnmsg("dumpbox.mode=%s is not auto, menu or shell: using menu", v[BP_MODE]);
+	}
+	if (v[BP_TIMEOUT] && (parse_u64(v[BP_TIMEOUT], &n) < 0 || n > 86400)) {
+		if (r->bp.option[BP_TIMEOUT])
+			usage_error("the timeout is seconds (0-86400), not '%s'", v[BP_TIMEOUT]);
+		warnmsg("dumpbox.timeout=%s is not seconds (0-86400): using %u", v[BP_TIMEOUT],
+			r->timeout);
+	} else if (v[BP_TIMEOUT]) {
+		r->timeout = (unsigned)n;
+	}
+	r->target = v[BP_TARGET];
+	if (bootparams_output(&r->bp, &r->set, &e) < 0)
+		usage_error("%s", e.msg);
+	dumpjob_init(&probe);
+	output_settings(r, &probe);
+	dumpjob_describe(&probe, r->output, sizeof(r->output));
+	r->final = v[BP_FINAL];
+	if (!r->final) {
+		char type[32];
+
+		/* On s390 the machine is given back by re-IPL when zcore
+		 * offers it, as the reference tool does. */
+		r->final = s390_ipl_type(&r->roots, type, sizeof(type)) == 0 &&
+			   strcmp(type, "fcp_dump") == 0 ? "reipl" : "reboot";
+	}
+	r->final = checked_action(bootparam_spelling(&r->bp, BP_FINAL, spelt, sizeof(spelt)),
+				  r->final);
+	r->on_failure = v[BP_ON_FAILURE] ? checked_action(bootparam_spelling(&r->bp,
+				  BP_ON_FAILURE, spelt, sizeof(spelt)), v[BP_ON_FAILURE]) : r->final;
+	if (r->mode == MODE_SHELL && !IS_ENABLED(CONFIG_RESCUE_SHELL)) {
+		warnmsg("this rescue system has no shell: using the menu");
+		r->mode = MODE_MENU;
+	}
 }
 
 static int run(struct rescue *r)
@@ -726,21 +728,19 @@ static int run(struct rescue *r)
 
 int rescue_main(int argc, char **argv)
 {
-	enum {
-		OPT_MODE = 256, OPT_TIMEOUT, OPT_TARGET, OPT_FORMAT, OPT_FINAL, OPT_ON_FAILURE,
-		OPT_COMPRESS, OPT_FALLBACK, OPT_THREADS, OPT_PROC, OPT_SYSFS, OPT_DEBUGFS, OPT_DEV, OPT_NO_ACT,
-	};
+	/* An option for each setting of the table, then the test options. */
+	enum { OPT_BP = 256, OPT_PROC = OPT_BP + BP_COUNT, OPT_SYSFS, OPT_DEBUGFS, OPT_DEV, OPT_NO_ACT };
 	static const struct option longopts[] = {
-		{ "mode", required_argument, NULL, OPT_MODE },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "target", required_argument, NULL, OPT_TARGET },
-		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "mode", required_argument, NULL, OPT_BP + BP_MODE },
+		{ "timeout", required_argument, NULL, OPT_BP + BP_TIMEOUT },
+		{ "target", required_argument, NULL, OPT_BP + BP_TARGET },
+		{ "format", required_argument, NULL, OPT_BP + BP_FORMAT },
 		{ "dump-level", required_argument, NULL, 'd' },
-		{ "compress", required_argument, NULL, OPT_COMPRESS },
-		{ "fallback", required_argument, NULL, OPT_FALLBACK },
-		{ "threads", required_argument, NULL, OPT_THREADS },
-		{ "final", required_argument, NULL, OPT_FINAL },
-		{ "on-failure", required_argument, NULL, OPT_ON_FAILURE },
+		{ "compress", required_argument, NULL, OPT_BP + BP_COMPRESS },
+		{ "fallback", required_argument, NULL, OPT_BP + BP_FALLBACK },
+		{ "threads", required_argument, NULL, OPT_BP + BP_THREADS },
+		{ "final", required_argument, NULL, OPT_BP + BP_FINAL },
+		{ "on-failure", required_argument, NULL, OPT_BP + BP_ON_FAILURE },
 		{ "proc-root", required_argument, NULL, OPT_PROC },
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
 		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
@@ -757,92 +757,26 @@ int rescue_main(int argc, char **argv)
 		.in = STDIN_FILENO,
 		.dumped = -1,
 	};
-	const char *opt_mode = NULL, *opt_timeout = NULL, *opt_target = NULL, *opt_final = NULL,
-		   *opt_on_failure = NULL;
-	/* Options win over the command line whatever their order: they are
-	 * kept until the command line has been read. */
-	const char *opt_set[5] = { NULL };
-	uint64_t n;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_MODE: opt_mode = optarg; break;
-		case OPT_TIMEOUT: opt_timeout = optarg; break;
-		case OPT_TARGET: opt_target = optarg; break;
-		case OPT_FORMAT: opt_set[0] = optarg; break;
-		case 'd': opt_set[1] = optarg; break;
-		case OPT_COMPRESS: opt_set[2] = optarg; break;
-		case OPT_FALLBACK: opt_set[3] = optarg; break;
-		case OPT_THREADS: opt_set[4] = optarg; break;
-		case OPT_FINAL: opt_final = optarg; break;
-		case OPT_ON_FAILURE: opt_on_failure = optarg; break;
+		case 'd': bootparams_option(&r.bp, BP_LEVEL, optarg); break;
 		case OPT_PROC: r.proc_root = optarg; break;
 		case OPT_SYSFS: r.roots.sysfs = optarg; break;
 		case OPT_DEBUGFS: r.roots.debugfs = optarg; break;
 		case OPT_DEV: r.dev_root = optarg; break;
 		case OPT_NO_ACT: r.no_act = 1; break;
-		default: usage_bad_option(argv);
+		default:
+			if (c < OPT_BP || c >= OPT_BP + BP_COUNT)
+				usage_bad_option(argv);
+			bootparams_option(&r.bp, (enum bootparam)(c - OPT_BP), optarg);
 		}
 	}
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-
 	snprintf(r.vmcore, sizeof(r.vmcore), "%s/vmcore", r.proc_root);
-	/* The command line first, then options over it. */
-	read_cmdline(&r);
-	if (opt_mode && set_mode(&r, opt_mode) < 0)
-		usage_error("--mode is auto, menu or shell, not '%s'", opt_mode);
-	if (!opt_mode && r.cmd_mode[0] && set_mode(&r, r.cmd_mode) < 0)
-		warnmsg("dumpbox.mode=%s is not auto, menu or shell: using menu", r.cmd_mode);
-	if (!opt_timeout && r.cmd_timeout[0])
-		opt_timeout = r.cmd_timeout;
-	if (opt_timeout && (parse_u64(opt_timeout, &n) < 0 || n > 86400))
-		usage_error("the timeout is seconds (0-86400), not '%s'", opt_timeout);
-	if (opt_timeout)
-		r.timeout = (unsigned)n;
-	if (opt_target)
-		r.target = opt_target;
-	static const char *const opt_name[5] = {
-		"format", "dump-level", "compress", "fallback", "threads"
-	};
-	for (size_t i = 0; i < 5; i++) {
-		struct err e;
-
-		if (opt_set[i] && dumpjob_set(&r.set, opt_name[i], opt_set[i], &e) < 0)
-			usage_error("--%s", e.msg);
-	}
-	struct dumpjob probe;
-	struct err e;
-
-	dumpjob_init(&probe);
-	if (dumpjob_apply(&probe, &r.set, 1, &e) < 0) {
-		if (opt_set[0] || opt_set[2])
-			usage_error("--%s", e.msg);
-		/* From the command line: a dump at the defaults beats none. */
-		warnmsg("dumpbox.%s: using the default codec", e.msg);
-		r.set.compress = NULL;
-		dumpjob_apply(&probe, &r.set, 1, &e);
-	}
-	dumpjob_describe(&probe, r.output, sizeof(r.output));
-	if (opt_final)
-		r.final = opt_final;
-	if (opt_on_failure)
-		r.on_failure = opt_on_failure;
-	if (!r.final) {
-		char type[32];
-
-		/* On s390 the machine is given back by re-IPL when zcore
-		 * offers it, as the reference tool does. */
-		r.final = s390_ipl_type(&r.roots, type, sizeof(type)) == 0 &&
-			  strcmp(type, "fcp_dump") == 0 ? "reipl" : "reboot";
-	}
-	r.final = checked_action("final", r.final);
-	r.on_failure = r.on_failure ? checked_action("on_failure", r.on_failure) : r.final;
-	if (r.mode == MODE_SHELL && !IS_ENABLED(CONFIG_RESCUE_SHELL)) {
-		warnmsg("this rescue system has no shell: using the menu");
-		r.mode = MODE_MENU;
-	}
+	settings(&r);
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);

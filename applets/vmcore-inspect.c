@@ -127,6 +127,7 @@
 #include "core/vaddr.h"
 #include "core/vmcore.h"
 #include "job/convert.h"
+#include "job/dumpjob.h"
 #include "job/inspect.h"
 #include "job/report.h"
 #include "write/dumptarget.h"
@@ -602,10 +603,73 @@ static const struct command commands[] = {
 	{ "vtop", cmd_vtop, 0, -1 },
 };
 
+enum { OPT_JSON = 256, OPT_GET, OPT_PHYS, OPT_VIRT, OPT_HEX, OPT_SINCE, OPT_TAIL, OPT_FORMAT,
+       OPT_COMPRESS, OPT_THREADS };
+
+/* One option of the command line into ctx; 0, or -1 for one this applet
+ * does not have. */
+static int take_option(struct inspect *ctx, int c, const char *arg)
+{
+	/* The output settings are parsed as the dump's are. */
+	struct dumpjob_settings set = { 0 };
+	struct err e;
+
+	switch (c) {
+	case OPT_JSON:
+		ctx->json = 1;
+		break;
+	case OPT_GET:
+		ctx->get = arg;
+		break;
+	case OPT_PHYS:
+		ctx->phys = 1;
+		break;
+	case OPT_VIRT:
+		ctx->virt = 1;
+		break;
+	case OPT_HEX:
+		ctx->hex = 1;
+		break;
+	case OPT_SINCE:
+		if (printk_parse_seconds(arg, &ctx->since_nsec) < 0)
+			usage_error("--since takes seconds, e.g. 2.5, not '%s'", arg);
+		break;
+	case OPT_TAIL:
+		if (parse_u64(arg, &ctx->tail) < 0)
+			usage_error("--tail takes a number of lines, not '%s'", arg);
+		ctx->tail_set = 1;
+		break;
+	case 'd': {
+		uint64_t level;
+
+		if (parse_u64(arg, &level) < 0 || level > DL_MAX)
+			usage_error("-d takes a dump level 0-31, not '%s'", arg);
+		ctx->level = (unsigned)level;
+		ctx->level_set = 1;
+		break;
+	}
+	case OPT_FORMAT:
+		if (dumpjob_set(&set, "format", arg, &e) < 0)
+			usage_error("--%s", e.msg);
+		ctx->format = set.format;
+		break;
+	case OPT_COMPRESS:
+		ctx->compress = arg;
+		break;
+	case OPT_THREADS:
+		if (dumpjob_set(&set, "threads", arg, &e) < 0)
+			usage_error("--%s", e.msg);
+		ctx->threads = set.threads;
+		ctx->threads_set = 1;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
 int vmcore_inspect_main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_GET, OPT_PHYS, OPT_VIRT, OPT_HEX, OPT_SINCE, OPT_TAIL,
-	       OPT_FORMAT, OPT_COMPRESS, OPT_THREADS };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "get", required_argument, NULL, OPT_GET },
@@ -649,63 +713,8 @@ int vmcore_inspect_main(int argc, char **argv)
 		for (size_t i = 0; i < ARRAY_SIZE(needs); i++)
 			if (needs[i].opt == c && !(cmd->takes & needs[i].takes))
 				usage_error("%s does not take %s", cmd->name, needs[i].name);
-		switch (c) {
-		case OPT_JSON:
-			ctx.json = 1;
-			break;
-		case OPT_GET:
-			ctx.get = optarg;
-			break;
-		case OPT_PHYS:
-			ctx.phys = 1;
-			break;
-		case OPT_VIRT:
-			ctx.virt = 1;
-			break;
-		case OPT_HEX:
-			ctx.hex = 1;
-			break;
-		case OPT_SINCE:
-			if (printk_parse_seconds(optarg, &ctx.since_nsec) < 0)
-				usage_error("--since takes seconds, e.g. 2.5, not '%s'", optarg);
-			break;
-		case OPT_TAIL:
-			if (parse_u64(optarg, &ctx.tail) < 0)
-				usage_error("--tail takes a number of lines, not '%s'", optarg);
-			ctx.tail_set = 1;
-			break;
-		case 'd': {
-			uint64_t level;
-
-			if (parse_u64(optarg, &level) < 0 || level > DL_MAX)
-				usage_error("-d takes a dump level 0-31, not '%s'", optarg);
-			ctx.level = (unsigned)level;
-			ctx.level_set = 1;
-			break;
-		}
-		case OPT_FORMAT:
-			if (strcmp(optarg, "elf") == 0)
-				ctx.format = DUMP_FORMAT_ELF;
-			else if (strcmp(optarg, "kdump") == 0)
-				ctx.format = DUMP_FORMAT_KDUMP;
-			else
-				usage_error("--format takes elf or kdump, not '%s'", optarg);
-			break;
-		case OPT_COMPRESS:
-			ctx.compress = optarg;
-			break;
-		case OPT_THREADS: {
-			uint64_t n;
-
-			if (parse_u64(optarg, &n) < 0 || n > 1024)
-				usage_error("--threads takes a number (0-1024), not '%s'", optarg);
-			ctx.threads = (unsigned)n;
-			ctx.threads_set = 1;
-			break;
-		}
-		default:
+		if (take_option(&ctx, c, optarg) < 0)
 			usage_bad_option(argv);
-		}
 	}
 	if (optind >= argc)
 		usage_error("%s needs a VMCORE", cmd->name);

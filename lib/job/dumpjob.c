@@ -36,10 +36,6 @@ void dumpjob_init(struct dumpjob *j)
 
 /* ---- settings ----------------------------------------------------------- */
 
-const char *const dumpjob_setting_names[] = {
-	"format", "level", "compress", "fallback", "threads", NULL
-};
-
 static int parse_level(const char *name, const char *val, unsigned *out, struct err *e)
 {
 	uint64_t n;

@@ -65,9 +65,6 @@ struct dumpjob_settings {
 	size_t nfallback;
 };
 
-/* Names dumpjob_set() takes, in the order help texts list them. */
-extern const char *const dumpjob_setting_names[];
-
 /* Set NAME (format, level or dump-level, compress, fallback, threads) to VAL, whose
  * string must outlive s. 0, or -1 with e saying what VAL should be
  * (status EXIT_USAGE). */

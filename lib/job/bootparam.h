@@ -1,0 +1,54 @@
+/* The dump kernel's settings in one table: dumpbox.NAME=VALUE on its
+ * command line, --OPTION VALUE for the applets that take them (rescue in
+ * the dump kernel, kdump-load on the running system, which writes them
+ * into the capture kernel's command line). One table, so that the
+ * parameter, the option and the help text cannot drift apart. */
+#ifndef DUMPBOX_BOOTPARAM_H
+#define DUMPBOX_BOOTPARAM_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "job/dumpjob.h"
+
+enum bootparam {
+	BP_MODE, BP_TIMEOUT, BP_TARGET,
+	BP_FORMAT, BP_LEVEL, BP_COMPRESS, BP_FALLBACK, BP_THREADS,	/* the output */
+	BP_FINAL, BP_ON_FAILURE,
+	BP_COUNT
+};
+
+struct bootparam_def {
+	const char *name;	/* dumpbox.NAME */
+	const char *option;	/* --OPTION */
+};
+extern const struct bootparam_def bootparam_defs[BP_COUNT];
+
+struct bootparams {
+	const char *val[BP_COUNT];	/* the value in force; NULL: not given */
+	unsigned char option[BP_COUNT];	/* 1: an option gave it */
+	char cmdline[BP_COUNT][256];	/* the command line's values */
+};
+
+/* Take the dumpbox.* values of CMDLINE where no option gave one: options
+ * win over the command line whatever order they are set in. */
+void bootparams_read(struct bootparams *p, const char *cmdline);
+
+/* --OPTION VAL (VAL must outlive p). */
+void bootparams_option(struct bootparams *p, enum bootparam id, const char *val);
+
+/* The setting as the user spelt it, for messages: "--format" or
+ * "dumpbox.format". */
+const char *bootparam_spelling(const struct bootparams *p, enum bootparam id, char *buf,
+			       size_t len);
+
+/* The output settings (format, level, compress, fallback, threads) into
+ * s, checked together with the dump kernel's defaults, so that
+ * dumpjob_apply(j, s, 1, ...) cannot fail. A bad value from the command
+ * line is left out with a warning ("dumpbox.level ...: left out"): a dump
+ * at the defaults beats none. A bad option fails: -1 with e (EXIT_USAGE),
+ * its message starting with the option ("--format takes ..."). s points
+ * into p. */
+int bootparams_output(const struct bootparams *p, struct dumpjob_settings *s, struct err *e);
+
+#endif
