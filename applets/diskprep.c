@@ -145,11 +145,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static double mib(uint64_t b)
-{
-	return (double)b / (double)MIB;
-}
-
 /* ---- prep --------------------------------------------------------------- */
 
 static uint64_t mem_total(const struct diskprep *ctx)

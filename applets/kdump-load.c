@@ -135,12 +135,6 @@ struct kdump_load {
 	int failed;
 };
 
-static const char *mib(uint64_t bytes, char *buf, size_t len)
-{
-	snprintf(buf, len, "%.1f MiB", (double)bytes / (1 << 20));
-	return buf;
-}
-
 /* The default command line: what distributions give a capture kernel,
  * plus the console and our own settings from this kernel's line, so the
  * capture environment is configured where the system is. */
@@ -355,7 +349,6 @@ static int do_unload(struct kdump_load *k)
 
 static int do_status(struct kdump_load *k)
 {
-	char b[32];
 
 	kexec_read_status(&k->roots, &k->st);
 	if (k->json) {
@@ -383,8 +376,8 @@ static int do_status(struct kdump_load *k)
 		else if (k->st.crash_size == 0)
 			printf("crash memory:        none reserved (boot with crashkernel=SIZE)\n");
 		else
-			printf("crash memory:        %" PRId64 " bytes (%s)\n", k->st.crash_size,
-			       mib((uint64_t)k->st.crash_size, b, sizeof(b)));
+			printf("crash memory:        %" PRId64 " bytes (%.1f MiB)\n", k->st.crash_size,
+			       mib((uint64_t)k->st.crash_size));
 		if (k->st.lockdown[0])
 			printf("lockdown:            %s\n", k->st.lockdown);
 	}
@@ -489,7 +482,6 @@ static int scan_member(const struct cpio_member *m, void *arg)
 /* The kernel image: its release and the memory it unpacks into. */
 static void test_kernel(struct kdump_load *k, struct kimage_info *ki)
 {
-	char b1[32], b2[32];
 	size_t len;
 	uint8_t *img = slurp(k->kernel, &len);
 
@@ -502,9 +494,10 @@ static void test_kernel(struct kdump_load *k, struct kimage_info *ki)
 	free(img);
 	if (k->kver)
 		snprintf(ki->release, sizeof(ki->release), "%s", k->kver);
-	check(k, "kernel", ki->release[0] ? 1 : -1, "%s: %s, release %s, %s, unpacks into %s",
-	      k->kernel, ki->format, ki->release[0] ? ki->release : "unknown (--kernel-version)",
-	      mib(ki->file_size, b1, sizeof(b1)), mib(ki->load_size, b2, sizeof(b2)));
+	check(k, "kernel", ki->release[0] ? 1 : -1, "%s: %s, release %s, %.1f MiB, unpacks into "
+	      "%.1f MiB", k->kernel, ki->format,
+	      ki->release[0] ? ki->release : "unknown (--kernel-version)", mib(ki->file_size),
+	      mib(ki->load_size));
 }
 
 /* The initramfs: is it one, and does it carry modules for that kernel?
@@ -513,7 +506,6 @@ static void test_initramfs(struct kdump_load *k, const struct kimage_info *ki,
 			   uint64_t *packed, size_t *unpacked)
 {
 	struct err err;
-	char b1[32], b2[32];
 	uint8_t *img, *cpio;
 	size_t img_len;
 	struct scan s;
@@ -540,8 +532,8 @@ static void test_initramfs(struct kdump_load *k, const struct kimage_info *ki,
 	else if (!s.has_init)
 		check(k, "initramfs", 0, "%s: no /init in it: not an initramfs", k->initrd);
 	else
-		check(k, "initramfs", 1, "%s: %s, %s unpacked", k->initrd,
-		      mib(*packed, b1, sizeof(b1)), mib(*unpacked, b2, sizeof(b2)));
+		check(k, "initramfs", 1, "%s: %.1f MiB, %.1f MiB unpacked", k->initrd, mib(*packed),
+		      mib(*unpacked));
 	if (ki->release[0]) {
 		if (s.has_list)
 			check(k, "modules", 1, "%d module%s for %s (%s)", s.mods, s.mods == 1 ? "" : "s",
@@ -563,7 +555,6 @@ static void test_initramfs(struct kdump_load *k, const struct kimage_info *ki,
 static void test_memory(struct kdump_load *k, const struct kimage_info *ki, uint64_t packed,
 			size_t unpacked)
 {
-	char b1[32], b2[32], b3[32], b4[32], b5[32], b6[32];
 
 	if (k->st.crash_size < 0) {
 		check(k, "crash-memory", 0, "cannot read %s/kernel/kexec_crash_size: a kernel "
@@ -575,11 +566,10 @@ static void test_memory(struct kdump_load *k, const struct kimage_info *ki, uint
 		uint64_t need = ki->load_size + packed + unpacked + RUNTIME_MARGIN;
 		uint64_t have = (uint64_t)k->st.crash_size;
 
-		check(k, "crash-memory", have >= need, "%s reserved, %s needed (kernel %s + "
-		      "initramfs %s + unpacked %s + %s at run time)%s",
-		      mib(have, b1, sizeof(b1)), mib(need, b2, sizeof(b2)),
-		      mib(ki->load_size, b3, sizeof(b3)), mib(packed, b4, sizeof(b4)),
-		      mib(unpacked, b5, sizeof(b5)), mib(RUNTIME_MARGIN, b6, sizeof(b6)),
+		check(k, "crash-memory", have >= need, "%.1f MiB reserved, %.1f MiB needed (kernel "
+		      "%.1f MiB + initramfs %.1f MiB + unpacked %.1f MiB + %.1f MiB at run time)%s",
+		      mib(have), mib(need), mib(ki->load_size), mib(packed), mib(unpacked),
+		      mib(RUNTIME_MARGIN),
 		      have >= need ? "" : ": boot with a larger crashkernel=");
 	}
 }
@@ -589,7 +579,7 @@ static void test_target(struct kdump_load *k)
 {
 	struct dumpdisk_found f;
 	struct err err;
-	char spec[256], b1[32];
+	char spec[256];
 	int has = cmdline_get(k->cmdline, "dumpbox.target", spec, sizeof(spec)) == 0 && spec[0];
 
 	if (dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err) != 0) {
@@ -597,9 +587,10 @@ static void test_target(struct kdump_load *k)
 		return;
 	}
 	k->zipl = f.layout == DUMPDISK_ZIPL;
-	check(k, "dump-target", 1, "%s%s%s: %s, %s, %s free for the dump", f.dev,
-	      f.info.label[0] ? " LABEL=" : "", f.info.label, dumpdisk_layout_name(f.layout),
-	      dumpdisk_state_name(f.info.state), mib(f.info.capacity, b1, sizeof(b1)));
+	check(k, "dump-target", 1, "%s%s%s: %s, %s, %.1f MiB free for the dump",
+	      f.dev, f.info.label[0] ? " LABEL=" : "", f.info.label,
+	      dumpdisk_layout_name(f.layout), dumpdisk_state_name(f.info.state),
+	      mib(f.info.capacity));
 }
 
 /* What the dump kernel will write: its menu's "Dump format" line. */

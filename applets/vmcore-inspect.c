@@ -553,7 +553,6 @@ static int cmd_convert(struct inspect *ctx)
 		.level_set = ctx->level_set, .threads = ctx->threads, .threads_set = ctx->threads_set,
 	};
 	enum codec codec;
-	char why[128];
 	struct err e;
 	int rc;
 
@@ -561,8 +560,8 @@ static int cmd_convert(struct inspect *ctx)
 		usage_error("--compress is for kdump output, not --format elf");
 	if (ctx->threads_set && ctx->format == DUMP_FORMAT_ELF)
 		usage_error("--threads is for kdump output, not --format elf");
-	if (codec_from_option(ctx->compress, &codec, why, sizeof(why)) < 0)
-		usage_error("%s", why);
+	if (codec_choose(ctx->compress, &codec, &e) < 0)
+		usage_error("--%s", e.msg);
 	if (strcmp(c.out, "-") == 0)
 		usage_error("convert writes a file, not standard output");
 	c.codec = (int)codec;

@@ -62,20 +62,17 @@ int codec_available(enum codec c)
 	return (unsigned)c < NCODECS && built[c];
 }
 
-int codec_from_option(const char *name, enum codec *out, char *why, size_t whylen)
+int codec_choose(const char *name, enum codec *out, struct err *e)
 {
 	if (!name) {
 		*out = codec_available(CODEC_ZSTD) ? CODEC_ZSTD : CODEC_ZLIB;
 		return 0;
 	}
-	if (codec_parse(name, out) < 0) {
-		snprintf(why, whylen, "--compress takes zstd, lzo, zlib, snappy or none, not '%s'", name);
-		return -1;
-	}
-	if (!codec_available(*out)) {
-		snprintf(why, whylen, "%s is not built into this dumpbox", name);
-		return -1;
-	}
+	if (codec_parse(name, out) < 0)
+		return err_ret(e, EXIT_USAGE, "compress takes zstd, lzo, zlib, snappy or none, "
+			       "not '%s'", name);
+	if (!codec_available(*out))
+		return err_ret(e, EXIT_USAGE, "compress: %s is not built into this dumpbox", name);
 	return 0;
 }
 

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/err.h"
+
 enum codec {
 	CODEC_NONE = 0,
 	CODEC_ZLIB,
@@ -25,10 +27,11 @@ const char *codec_name(enum codec c);
 /* Built into this binary (Kconfig)? CODEC_NONE always is. */
 int codec_available(enum codec c);
 
-/* The codec a --compress NAME asks for (NULL: the default, zstd when
- * built in, else zlib). 0, or -1 for an unknown name or one not built
- * in, with why saying so (a usage error for the applet). */
-int codec_from_option(const char *name, enum codec *out, char *why, size_t whylen);
+/* The codec NAME asks for (NULL: the default, zstd when built in, else
+ * zlib). 0, or -1 for an unknown name or one not built in, with e
+ * (EXIT_USAGE) saying so in words that follow the setting's name:
+ * "compress takes zstd, ..." ("--" or "dumpbox." is the caller's). */
+int codec_choose(const char *name, enum codec *out, struct err *e);
 
 /* Worst-case compressed size of len bytes. */
 size_t codec_bound(enum codec c, size_t len);

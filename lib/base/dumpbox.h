@@ -93,4 +93,10 @@ const char *utc_time(uint64_t t, char *buf, size_t len);
  * the whole string; 0 on success, -1 on junk or overflow. */
 int parse_u64(const char *s, uint64_t *out);
 
+/* Bytes in MiB, for messages ("%.1f MiB"). */
+static inline double mib(uint64_t bytes)
+{
+	return (double)bytes / (double)(1u << 20);
+}
+
 #endif

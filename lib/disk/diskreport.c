@@ -7,7 +7,6 @@
 #include "disk/diskreport.h"
 #include "disk/dumpdisk.h"
 
-#define MIB(b) ((double)(b) / (1024.0 * 1024.0))
 
 void diskreport_json(FILE *out, const char *dev, const struct dumpdisk *d, const char *log,
 		     size_t loglen)
@@ -74,9 +73,9 @@ void diskreport_text(FILE *out, const char *dev, const struct dumpdisk *d, int h
 	if (d->partno)
 		fprintf(out, "Partition:       %u\n", d->partno);
 	fprintf(out, "Partition start: %" PRIu64 "\n", d->region_start);
-	fprintf(out, "Partition size:  %" PRIu64 " (%.1f MiB)\n", d->region_size, MIB(d->region_size));
+	fprintf(out, "Partition size:  %" PRIu64 " (%.1f MiB)\n", d->region_size, mib(d->region_size));
 	fprintf(out, "Dump area:       %" PRIu64 " bytes at offset %" PRIu64 " (%.1f MiB)\n",
-	       in->capacity, d->dump_base - d->region_start, MIB(in->capacity));
+	       in->capacity, d->dump_base - d->region_start, mib(in->capacity));
 	if (d->layout == DUMPDISK_OURS) {
 		fprintf(out, "Version:         %u\n", d->sb.version);
 		fprintf(out, "UUID:            %s\n", in->uuid);
@@ -92,7 +91,7 @@ void diskreport_text(FILE *out, const char *dev, const struct dumpdisk *d, int h
 	       in->flags & DUMPDISK_F_EXTRACTED ? " (extracted)" : "");
 	if (in->state != DUMPDISK_EMPTY) {
 		fprintf(out, "Format:          %s\n", dumpdisk_format_name(in->format));
-		fprintf(out, "Dump size:       %" PRIu64 " (%.1f MiB)\n", in->dump_bytes, MIB(in->dump_bytes));
+		fprintf(out, "Dump size:       %" PRIu64 " (%.1f MiB)\n", in->dump_bytes, mib(in->dump_bytes));
 		fprintf(out, "Kernel release:  %s\n", in->kernel_release[0] ? in->kernel_release : "unknown");
 		fprintf(out, "Crash time:      %s\n", utc_time(in->crash_time, t, sizeof(t)));
 		fprintf(out, "Written:         %s\n", utc_time(in->finish_time ? in->finish_time : in->begin_time,

@@ -14,7 +14,7 @@ struct convert_job {
 	const char *in;		/* a dump file, or "-": a flattened stream on stdin */
 	const char *out;	/* must not exist */
 	int format;		/* enum dump_format, or -1: the source's own */
-	int codec;		/* enum codec (codec_from_option) */
+	int codec;		/* enum codec (codec_choose) */
 	int compress_set;	/* --compress was given */
 	unsigned level;		/* dump level, when level_set */
 	int level_set;

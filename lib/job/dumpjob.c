@@ -112,14 +112,13 @@ int dumpjob_apply(struct dumpjob *j, const struct dumpjob_settings *s, int captu
 		  struct err *e)
 {
 	enum codec codec;
-	char why[128];
 
 	if (s->compress && s->format != DUMP_FORMAT_KDUMP)
 		return err_ret(e, EXIT_USAGE, "compress needs format kdump, not elf");
-	/* The codec's message names the option; the caller puts its own
-	 * spelling (--compress, dumpbox.compress) in front. */
-	if (codec_from_option(s->compress, &codec, why, sizeof(why)) < 0)
-		return err_ret(e, EXIT_USAGE, "%s", why + (strncmp(why, "--", 2) ? 0 : 2));
+	/* The caller puts its own spelling (--compress, dumpbox.compress)
+	 * in front of the message. */
+	if (codec_choose(s->compress, &codec, e) < 0)
+		return -1;
 	j->format = s->format;
 	j->codec = codec;
 	j->dump_level = s->dump_level;
@@ -384,12 +383,13 @@ static void fill_plan(struct dumpjob *j, struct dumpjob_plan *p)
 static int dry_run(struct dumpjob *j)
 {
 	struct dumpjob_plan p;
+	char what[96];
 
 	fill_plan(j, &p);
+	dumpjob_describe(j, what, sizeof(what));
 	if (j->format == DUMP_FORMAT_KDUMP) {
-		printf("Would dump %s (at most %" PRIu64 " MiB, %s) to %s as kdump-compressed %s, "
-		       "dump level %u\n", j->source, p.size >> 20, vmcore_arch(&j->vc), p.target,
-		       codec_name((enum codec)j->codec), j->dump_level);
+		printf("Would dump %s (at most %" PRIu64 " MiB, %s) to %s as %s\n", j->source,
+		       p.size >> 20, vmcore_arch(&j->vc), p.target, what);
 		if (j->have_disk)
 			printf("Dump area: %" PRIu64 " MiB, %s; the dump %s\n", p.capacity >> 20,
 			       dumpdisk_state_name(j->disk.info.state),
@@ -535,6 +535,7 @@ int dumpjob_run(struct dumpjob *j)
 {
 	struct dump_target t = { 0 };
 	struct dump_opts o = { 0 };
+	char what[96];
 	uint64_t hsa = 0;
 	int rc;
 
@@ -564,10 +565,10 @@ int dumpjob_run(struct dumpjob *j)
 	if (j->dir[0] && write_dmesg_file(j) < 0)
 		warnmsg("the kernel log was not saved (the dump goes on)");
 
+	dumpjob_describe(j, what, sizeof(what));
 	if (!j->quiet && j->format == DUMP_FORMAT_KDUMP)
-		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s, kdump-compressed %s, "
-			"dump level %u\n", j->source, vmcore_elf_size(&j->vc) >> 20, j->file,
-			codec_name((enum codec)j->codec), j->dump_level);
+		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s, %s\n", j->source,
+			vmcore_elf_size(&j->vc) >> 20, j->file, what);
 	else if (!j->quiet)
 		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s\n", j->source,
 			vmcore_elf_size(&j->vc) >> 20, j->file);

@@ -11,10 +11,9 @@
 void dump_format_progress(char *buf, size_t len, uint64_t done, uint64_t total,
 			  double seconds)
 {
-	double mib = (double)done / (1 << 20);
-	double rate = seconds > 0 ? mib / seconds : 0;
+	double rate = seconds > 0 ? mib(done) / seconds : 0;
 	double pct = total ? 100.0 * (double)done / (double)total : 100.0;
-	unsigned long eta = rate > 0 ? (unsigned long)(((double)(total - done) / (1 << 20)) / rate + 0.5) : 0;
+	unsigned long eta = rate > 0 ? (unsigned long)(mib(total - done) / rate + 0.5) : 0;
 
 	snprintf(buf, len, "%5" PRIu64 " of %" PRIu64 " MiB %5.1f%% %4.0f MiB/s  ETA %lu:%02lu",
 		 done >> 20, total >> 20, pct, rate, eta / 60, eta % 60);
