@@ -654,16 +654,7 @@ int kdump_load_main(int argc, char **argv)
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
 		{ "proc-root", required_argument, NULL, OPT_PROC },
 		{ "dev-root", required_argument, NULL, OPT_DEV },
-		{ "target", required_argument, NULL, OPT_BP + BP_TARGET },
-		{ "format", required_argument, NULL, OPT_BP + BP_FORMAT },
-		{ "dump-level", required_argument, NULL, 'd' },
-		{ "compress", required_argument, NULL, OPT_BP + BP_COMPRESS },
-		{ "fallback", required_argument, NULL, OPT_BP + BP_FALLBACK },
-		{ "threads", required_argument, NULL, OPT_BP + BP_THREADS },
-		{ "mode", required_argument, NULL, OPT_BP + BP_MODE },
-		{ "timeout", required_argument, NULL, OPT_BP + BP_TIMEOUT },
-		{ "final", required_argument, NULL, OPT_BP + BP_FINAL },
-		{ "on-failure", required_argument, NULL, OPT_BP + BP_ON_FAILURE },
+		BOOTPARAM_LONGOPTS(OPT_BP),
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kdump_load k = {
@@ -687,11 +678,9 @@ int kdump_load_main(int argc, char **argv)
 		case OPT_SYSFS: k.roots.sysfs = optarg; break;
 		case OPT_PROC: k.roots.proc = optarg; break;
 		case OPT_DEV: k.dev_root = optarg; break;
-		case 'd': bootparams_option(&k.bp, BP_LEVEL, optarg); break;
 		default:
-			if (c < OPT_BP || c >= OPT_BP + BP_COUNT)
+			if (!bootparams_getopt(&k.bp, c, OPT_BP, optarg))
 				usage_bad_option(argv);
-			bootparams_option(&k.bp, (enum bootparam)(c - OPT_BP), optarg);
 		}
 	}
 	if (optind < argc)

@@ -731,16 +731,7 @@ int rescue_main(int argc, char **argv)
 	/* An option for each setting of the table, then the test options. */
 	enum { OPT_BP = 256, OPT_PROC = OPT_BP + BP_COUNT, OPT_SYSFS, OPT_DEBUGFS, OPT_DEV, OPT_NO_ACT };
 	static const struct option longopts[] = {
-		{ "mode", required_argument, NULL, OPT_BP + BP_MODE },
-		{ "timeout", required_argument, NULL, OPT_BP + BP_TIMEOUT },
-		{ "target", required_argument, NULL, OPT_BP + BP_TARGET },
-		{ "format", required_argument, NULL, OPT_BP + BP_FORMAT },
-		{ "dump-level", required_argument, NULL, 'd' },
-		{ "compress", required_argument, NULL, OPT_BP + BP_COMPRESS },
-		{ "fallback", required_argument, NULL, OPT_BP + BP_FALLBACK },
-		{ "threads", required_argument, NULL, OPT_BP + BP_THREADS },
-		{ "final", required_argument, NULL, OPT_BP + BP_FINAL },
-		{ "on-failure", required_argument, NULL, OPT_BP + BP_ON_FAILURE },
+		BOOTPARAM_LONGOPTS(OPT_BP),
 		{ "proc-root", required_argument, NULL, OPT_PROC },
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
 		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
@@ -761,16 +752,14 @@ int rescue_main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': bootparams_option(&r.bp, BP_LEVEL, optarg); break;
 		case OPT_PROC: r.proc_root = optarg; break;
 		case OPT_SYSFS: r.roots.sysfs = optarg; break;
 		case OPT_DEBUGFS: r.roots.debugfs = optarg; break;
 		case OPT_DEV: r.dev_root = optarg; break;
 		case OPT_NO_ACT: r.no_act = 1; break;
 		default:
-			if (c < OPT_BP || c >= OPT_BP + BP_COUNT)
+			if (!bootparams_getopt(&r.bp, c, OPT_BP, optarg))
 				usage_bad_option(argv);
-			bootparams_option(&r.bp, (enum bootparam)(c - OPT_BP), optarg);
 		}
 	}
 	if (optind != argc)

@@ -38,6 +38,16 @@ void bootparams_option(struct bootparams *p, enum bootparam id, const char *val)
 	p->option[id] = 1;
 }
 
+int bootparams_getopt(struct bootparams *p, int c, int base, const char *arg)
+{
+	if (c == 'd')
+		c = base + BP_LEVEL;
+	if (c < base || c >= base + BP_COUNT)
+		return 0;
+	bootparams_option(p, (enum bootparam)(c - base), arg);
+	return 1;
+}
+
 const char *bootparam_spelling(const struct bootparams *p, enum bootparam id, char *buf,
 			       size_t len)
 {

@@ -6,6 +6,7 @@
 #ifndef DUMPBOX_BOOTPARAM_H
 #define DUMPBOX_BOOTPARAM_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -36,6 +37,26 @@ void bootparams_read(struct bootparams *p, const char *cmdline);
 
 /* --OPTION VAL (VAL must outlive p). */
 void bootparams_option(struct bootparams *p, enum bootparam id, const char *val);
+
+/* The settings' entries of a getopt_long table, the option of setting id
+ * returning BASE + id (-d: 'd', as makedumpfile spells the dump level):
+ * put them in the applet's table, with "d:" in its short options, and
+ * hand what getopt_long returns to bootparams_getopt(). */
+#define BOOTPARAM_LONGOPTS(base) \
+	{ "mode", required_argument, NULL, (base) + BP_MODE }, \
+	{ "timeout", required_argument, NULL, (base) + BP_TIMEOUT }, \
+	{ "target", required_argument, NULL, (base) + BP_TARGET }, \
+	{ "format", required_argument, NULL, (base) + BP_FORMAT }, \
+	{ "dump-level", required_argument, NULL, 'd' }, \
+	{ "compress", required_argument, NULL, (base) + BP_COMPRESS }, \
+	{ "fallback", required_argument, NULL, (base) + BP_FALLBACK }, \
+	{ "threads", required_argument, NULL, (base) + BP_THREADS }, \
+	{ "final", required_argument, NULL, (base) + BP_FINAL }, \
+	{ "on-failure", required_argument, NULL, (base) + BP_ON_FAILURE }
+
+/* 1 if C (from getopt_long, with BASE as in BOOTPARAM_LONGOPTS) is one of
+ * the settings, now taken; else 0. */
+int bootparams_getopt(struct bootparams *p, int c, int base, const char *arg);
 
 /* The setting as the user spelt it, for messages: "--format" or
  * "dumpbox.format". */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <getopt.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -98,6 +99,27 @@ static void a_bad_option_is_a_usage_error(void **state)
 	assert_string_equal(e.msg, "--compress needs format kdump, not elf");
 }
 
+/* The applets' option tables come from the same table as the names. */
+static void the_options_are_the_settings(void **state)
+{
+	static const struct option longopts[] = { BOOTPARAM_LONGOPTS(300), { NULL, 0, NULL, 0 } };
+	char *argv[] = { "x", "--on-failure", "halt", "-d", "5", "--dump-level", "7", "--target",
+			 "LABEL=d", "--json", NULL };
+	struct bootparams p = { 0 };
+	int c, other = 0;
+
+	(void)state;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(10, argv, "d:", longopts, NULL)) != -1)
+		if (!bootparams_getopt(&p, c, 300, optarg))
+			other++;
+	assert_string_equal(p.val[BP_ON_FAILURE], "halt");
+	assert_string_equal(p.val[BP_LEVEL], "7");
+	assert_string_equal(p.val[BP_TARGET], "LABEL=d");
+	assert_int_equal(other, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +129,7 @@ int main(void)
 		cmocka_unit_test(a_bad_parameter_is_left_out),
 		cmocka_unit_test(a_codec_without_kdump_falls_back_to_the_default),
 		cmocka_unit_test(a_bad_option_is_a_usage_error),
+		cmocka_unit_test(the_options_are_the_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
