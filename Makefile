@@ -194,12 +194,14 @@ $(O)/unit/%_test: %_test.c $(OBJ)/libdumpbox.a $(GEN_HEADERS)
 
 # The dump kernel's initramfs, for the architecture of this build's
 # binary (scripts/mkinitramfs): KERNEL_MODULES=.../lib/modules/VERSION
-# picks the kernel (default: Debian's, from scripts/fetch-kernel).
+# picks the kernel (default: Debian's, from scripts/fetch-kernel);
+# MODULES_CONF=FILE another module list than initramfs/modules-ARCH.conf.
 ifneq ($(CONFIGURED),)
 initramfs: $(O)/dumpbox
 	$(Q)$(SRC)/scripts/mkinitramfs --dumpbox $(O)/dumpbox --config $(CONFIG) \
 		--work $(O)/build/initramfs $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
-		$(if $(KERNEL_MODULES),--modules $(KERNEL_MODULES)) -o $(O)/initramfs.cpio.gz
+		$(if $(KERNEL_MODULES),--modules $(KERNEL_MODULES)) \
+		$(if $(MODULES_CONF),--modules-conf $(MODULES_CONF)) -o $(O)/initramfs.cpio.gz
 endif
 
 # make install [DESTDIR=] [SBINDIR=/usr/sbin] [ZFCPDUMP_DIR=...] [KERNEL=IMAGE]

@@ -21,7 +21,11 @@
 //config:	    dumpbox.mode=auto|menu|shell   --mode   (default menu)
 //config:	    dumpbox.timeout=SECONDS        --timeout (default 10)
 //config:	    dumpbox.target=DEV|UUID=..|LABEL=..  --target (default: the
-//config:	                                   only prepared dump disk)
+//config:	                                   only prepared dump disk): a dump
+//config:	                                   disk, or a filesystem (ext4, xfs,
+//config:	                                   btrfs) that the dump mounts
+//config:	    dumpbox.path=DIR               --path: the dumps' directory in
+//config:	                                   that filesystem (/var/crash)
 //config:	    dumpbox.format=elf|kdump       --format (default elf)
 //config:	    dumpbox.level=N                -d, --dump-level (0-31; default
 //config:	                                   31 with kdump, as kdump-tools)
@@ -91,7 +95,7 @@ enum mode { MODE_AUTO, MODE_MENU, MODE_SHELL };
 struct rescue {
 	enum mode mode;
 	unsigned timeout;
-	const char *target;
+	const char *target, *path;	/* path: in a filesystem target */
 	struct dumpjob_settings set;	/* format, level, compress, ... */
 	char output[96];		/* what they make, for the operator */
 	const char *final;
@@ -252,6 +256,7 @@ static void look(struct rescue *r)
 	output_settings(r, &j);
 	j.source = r->vmcore;
 	j.target = r->target;
+	j.path = r->path;
 	j.roots = r->roots;
 	j.dev_root = r->dev_root;
 	j.quiet = 1;
@@ -315,6 +320,7 @@ static int dump_now(struct rescue *r)
 	output_settings(r, &j);
 	j.source = r->vmcore;
 	j.target = r->target;
+	j.path = r->path;
 	j.roots = r->roots;
 	j.dev_root = r->dev_root;
 	j.stop = &stop_requested;
@@ -679,6 +685,7 @@ static void settings(struct rescue *r)
 		r->timeout = (unsigned)n;
 	}
 	r->target = v[BP_TARGET];
+	r->path = v[BP_PATH];
 	if (bootparams_output(&r->bp, &r->set, &e) < 0)
 		usage_error("%s", e.msg);
 	dumpjob_init(&probe);

@@ -18,7 +18,12 @@
 //config:	                        or a kdump-compressed file (converted)
 //config:	  Target (default: the only prepared dump disk on this machine):
 //config:	    --target DEV        a dump disk: a device, image file, or
-//config:	                        UUID=... or LABEL=... of a prepared disk
+//config:	                        UUID=... or LABEL=... of a prepared disk;
+//config:	                        or a filesystem (ext4, xfs, btrfs) by
+//config:	                        device, UUID= or LABEL=: mounted, the dump
+//config:	                        written as into --output DIR, unmounted
+//config:	    --path DIR          in that filesystem, the directory of the
+//config:	                        dumps (default /var/crash)
 //config:	    --output FILE|DIR|- a new FILE (written as FILE.incomplete,
 //config:	                        renamed when complete); in an existing
 //config:	                        DIR: DIR/dump-YYYYMMDD-HHMMSS/ with vmcore,
@@ -104,11 +109,12 @@ int zfcpdump_main(int argc, char **argv)
 	enum {
 		OPT_SOURCE = 256, OPT_TARGET, OPT_OUTPUT, OPT_FORCE, OPT_DRY_RUN, OPT_PROGRESS,
 		OPT_QUIET, OPT_NO_REIPL, OPT_SYSFS, OPT_DEBUGFS, OPT_PROC, OPT_DEV,
-		OPT_FORMAT, OPT_COMPRESS, OPT_FALLBACK, OPT_THREADS,
+		OPT_FORMAT, OPT_COMPRESS, OPT_FALLBACK, OPT_THREADS, OPT_PATH,
 	};
 	static const struct option longopts[] = {
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "path", required_argument, NULL, OPT_PATH },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
@@ -139,6 +145,7 @@ int zfcpdump_main(int argc, char **argv)
 		switch (c) {
 		case OPT_SOURCE: z.source = optarg; break;
 		case OPT_TARGET: z.target = optarg; break;
+		case OPT_PATH: z.path = optarg; break;
 		case OPT_OUTPUT: z.output = optarg; break;
 		case OPT_FORCE: z.force = 1; break;
 		case OPT_DRY_RUN: z.dry_run = 1; break;

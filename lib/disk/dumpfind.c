@@ -4,17 +4,20 @@
  * files. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/dumpbox.h"
 #include "base/err.h"
 #include "disk/dumpdisk.h"
 #include "disk/dumpfind.h"
+#include "disk/fsprobe.h"
 
 #define MAX_FOUND 1024
 
@@ -48,24 +51,66 @@ static void first_holder(const char *dir, char *out, size_t len)
 	closedir(h);
 }
 
+/* Every block device and partition sysfs_root/block shows, partitions
+ * before their disk, to fn. */
+typedef void walk_fn(void *arg, const char *sysdir, const char *name, int is_part,
+		     int has_parts);
+
+static void walk(const char *sysfs_root, walk_fn *fn, void *arg)
+{
+	char blockdir[PATH_MAX], disk[PATH_MAX + 256], part[PATH_MAX * 2];
+	struct dirent *e, *pe;
+	DIR *top, *sub;
+
+	snprintf(blockdir, sizeof(blockdir), "%s/block", sysfs_root && *sysfs_root ? sysfs_root : "/sys");
+	top = opendir(blockdir);
+	if (!top)
+		return;
+	while ((e = readdir(top))) {
+		int has_parts = 0;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(disk, sizeof(disk), "%s/%s", blockdir, e->d_name);
+		sub = opendir(disk);
+		if (!sub)
+			continue;
+		while ((pe = readdir(sub))) {
+			if (pe->d_name[0] == '.' || !sys_exists(disk, pe->d_name, "partition"))
+				continue;
+			has_parts = 1;
+			snprintf(part, sizeof(part), "%s/%s", disk, pe->d_name);
+			fn(arg, part, pe->d_name, 1, 0);
+		}
+		closedir(sub);
+		fn(arg, disk, e->d_name, 0, has_parts);
+	}
+	closedir(top);
+}
+
+static int empty_device(const char *sysdir)
+{
+	char size[32];
+
+	/* empty loop devices, absent media */
+	return read_attr(sysdir, "size", size, sizeof(size)) == 0 && strcmp(size, "0") == 0;
+}
+
 struct scan {
 	struct dumpdisk_found *v;
 	size_t n;
 	const char *dev_root;
 };
 
-static void probe(struct scan *s, const char *sysdir, const char *name, int is_part,
-		  int has_parts)
+static void probe(void *arg, const char *sysdir, const char *name, int is_part, int has_parts)
 {
+	struct scan *s = arg;
 	struct dumpdisk_found f;
 	struct dumpdisk d;
-	char size[32];
 	int rc;
 
-	if (s->n >= MAX_FOUND)
+	if (s->n >= MAX_FOUND || empty_device(sysdir))
 		return;
-	if (read_attr(sysdir, "size", size, sizeof(size)) == 0 && strcmp(size, "0") == 0)
-		return;		/* empty loop devices, absent media */
 	memset(&f, 0, sizeof(f));
 	snprintf(f.name, sizeof(f.name), "%s", name);
 	snprintf(f.dev, sizeof(f.dev), "%s/%s", s->dev_root, name);
@@ -111,35 +156,9 @@ static int is_dm(const struct dumpdisk_found *f)
 size_t dumpdisk_scan(const char *sysfs_root, const char *dev_root,
 		     struct dumpdisk_found **out)
 {
-	char blockdir[PATH_MAX], disk[PATH_MAX + 256], part[PATH_MAX * 2];
 	struct scan s = { NULL, 0, dev_root && *dev_root ? dev_root : "/dev" };
-	struct dirent *e, *pe;
-	DIR *top, *sub;
 
-	snprintf(blockdir, sizeof(blockdir), "%s/block", sysfs_root && *sysfs_root ? sysfs_root : "/sys");
-	top = opendir(blockdir);
-	if (top) {
-		while ((e = readdir(top))) {
-			int has_parts = 0;
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(disk, sizeof(disk), "%s/%s", blockdir, e->d_name);
-			sub = opendir(disk);
-			if (!sub)
-				continue;
-			while ((pe = readdir(sub))) {
-				if (pe->d_name[0] == '.' || !sys_exists(disk, pe->d_name, "partition"))
-					continue;
-				has_parts = 1;
-				snprintf(part, sizeof(part), "%s/%s", disk, pe->d_name);
-				probe(&s, part, pe->d_name, 1, 0);
-			}
-			closedir(sub);
-			probe(&s, disk, e->d_name, 0, has_parts);
-		}
-		closedir(top);
-	}
+	walk(sysfs_root, probe, &s);
 	/* No device at all leaves s.v NULL, which qsort must not get. */
 	if (s.n > 1)
 		qsort(s.v, s.n, sizeof(*s.v), by_name);
@@ -237,4 +256,87 @@ int dumpdisk_lookup(const char *spec, const char *sysfs_root, const char *dev_ro
 	}
 	free(v);
 	return EXIT_USAGE;
+}
+
+/* ---- filesystems -------------------------------------------------------- */
+
+/* The first FSPROBE_SIZE bytes of dev, probed. */
+static int fs_read(const char *dev, struct fs_info *fi)
+{
+	uint8_t *buf = xmalloc(FSPROBE_SIZE);
+	size_t got = 0;
+	int fd = open(dev, O_RDONLY | O_CLOEXEC), hit = 0;
+
+	if (fd >= 0 && pread_full(fd, buf, FSPROBE_SIZE, 0, &got) == 0)
+		hit = fs_probe(buf, got, fi);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return hit;
+}
+
+struct fs_scan {
+	const char *dev_root, *uuid, *label;
+	struct fs_found hit;
+	size_t nhits;
+	char names[256];	/* the devices that match, for the message */
+};
+
+static void fs_candidate(void *arg, const char *sysdir, const char *name, int is_part,
+			 int has_parts)
+{
+	struct fs_scan *s = arg;
+	struct fs_found f;
+	size_t len;
+
+	/* A partitioned disk's own start is its partition table. */
+	if ((!is_part && has_parts) || empty_device(sysdir))
+		return;
+	memset(&f, 0, sizeof(f));
+	snprintf(f.dev, sizeof(f.dev), "%s/%s", s->dev_root, name);
+	if (!fs_read(f.dev, &f.info) ||
+	    (s->uuid && strcasecmp(f.info.uuid, s->uuid) != 0) ||
+	    (s->label && strcmp(f.info.label, s->label) != 0))
+		return;
+	/* A multipath LUN shows its filesystem on every path: the
+	 * device-mapper node is the one to mount. */
+	first_holder(sysdir, f.holder, sizeof(f.holder));
+	if (f.holder[0])
+		return;
+	if (s->nhits++ == 0)
+		s->hit = f;
+	len = strlen(s->names);
+	snprintf(s->names + len, sizeof(s->names) - len, " %s", f.dev);
+}
+
+int fs_lookup(const char *spec, const char *sysfs_root, const char *dev_root,
+	      struct fs_found *found, struct err *err)
+{
+	struct fs_scan s = { .dev_root = dev_root && *dev_root ? dev_root : "/dev" };
+
+	if (!spec || !*spec)
+		return err_fail(err, EXIT_USAGE, "a filesystem target needs a name: "
+				"UUID=, LABEL= or a device");
+	if (strncmp(spec, "UUID=", 5) != 0 && strncmp(spec, "LABEL=", 6) != 0) {
+		memset(found, 0, sizeof(*found));
+		snprintf(found->dev, sizeof(found->dev), "%s", spec);
+		if (!fs_read(spec, &found->info))
+			return err_fail(err, EXIT_NOT_OURS, "%s: neither a dump disk nor a filesystem "
+					"dumpbox knows (ext4, xfs, btrfs)", spec);
+		return 0;
+	}
+	if (spec[0] == 'U')
+		s.uuid = spec + 5;
+	else
+		s.label = spec + 6;
+	walk(sysfs_root, fs_candidate, &s);
+	if (s.nhits == 1) {
+		*found = s.hit;
+		return 0;
+	}
+	if (s.nhits == 0)
+		return err_fail(err, EXIT_NOT_OURS, "no dump disk or filesystem matching %s found",
+				spec);
+	return err_fail(err, EXIT_USAGE, "%zu filesystems match %s, name one:%s", s.nhits, spec,
+			s.names);
 }

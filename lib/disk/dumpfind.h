@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "disk/dumpdisk.h"
+#include "disk/fsprobe.h"
 
 struct dumpdisk_found {
 	char dev[256];			/* device node (under dev_root) */
@@ -32,5 +33,18 @@ size_t dumpdisk_scan(const char *sysfs_root, const char *dev_root,
  * (ambiguous), with err saying which. */
 int dumpdisk_lookup(const char *spec, const char *sysfs_root, const char *dev_root,
 		    struct dumpdisk_found *found, struct err *err);
+
+/* A filesystem to dump into (dumpbox.target naming no dump disk). */
+struct fs_found {
+	char dev[256];			/* the device to mount */
+	char holder[64];
+	struct fs_info info;
+};
+
+/* spec "UUID=..." or "LABEL=..." (looked for as dumpdisk_lookup looks,
+ * through sysfs_root and dev_root), or a device path. 0 with *found, or
+ * EXIT_NOT_OURS (none) / EXIT_USAGE (several, or no spec) with err. */
+int fs_lookup(const char *spec, const char *sysfs_root, const char *dev_root,
+	      struct fs_found *found, struct err *err);
 
 #endif

@@ -9,6 +9,7 @@ const struct bootparam_def bootparam_defs[BP_COUNT] = {
 	[BP_MODE] = { "mode", "mode" },
 	[BP_TIMEOUT] = { "timeout", "timeout" },
 	[BP_TARGET] = { "target", "target" },
+	[BP_PATH] = { "path", "path" },
 	[BP_FORMAT] = { "format", "format" },
 	/* -d, --dump-level, as makedumpfile and zfcpdump spell it. */
 	[BP_LEVEL] = { "level", "dump-level" },

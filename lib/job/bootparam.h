@@ -13,7 +13,7 @@
 #include "job/dumpjob.h"
 
 enum bootparam {
-	BP_MODE, BP_TIMEOUT, BP_TARGET,
+	BP_MODE, BP_TIMEOUT, BP_TARGET, BP_PATH,
 	BP_FORMAT, BP_LEVEL, BP_COMPRESS, BP_FALLBACK, BP_THREADS,	/* the output */
 	BP_FINAL, BP_ON_FAILURE,
 	BP_COUNT
@@ -46,6 +46,7 @@ void bootparams_option(struct bootparams *p, enum bootparam id, const char *val)
 	{ "mode", required_argument, NULL, (base) + BP_MODE }, \
 	{ "timeout", required_argument, NULL, (base) + BP_TIMEOUT }, \
 	{ "target", required_argument, NULL, (base) + BP_TARGET }, \
+	{ "path", required_argument, NULL, (base) + BP_PATH }, \
 	{ "format", required_argument, NULL, (base) + BP_FORMAT }, \
 	{ "dump-level", required_argument, NULL, 'd' }, \
 	{ "compress", required_argument, NULL, (base) + BP_COMPRESS }, \

@@ -194,27 +194,36 @@ static int hsa_release(void *arg)
  * buffer capped at max bytes (the newest part is what matters: keep the
  * tail). */
 
-static int open_disk(struct dumpjob *j)
+/* The dump disk j->target names. EXIT_NOT_OURS (with e) when there is
+ * none: the target may be a filesystem. */
+static int find_disk(struct dumpjob *j, struct err *e)
 {
 	struct dumpdisk_found found;
-	struct err err;
 	const char *path = j->target;
 	int rc;
 
 	/* UUID=, LABEL= or nothing: look through the machine's disks. A
 	 * path is opened as given. */
 	if (!path || strncmp(path, "UUID=", 5) == 0 || strncmp(path, "LABEL=", 6) == 0) {
-		rc = dumpdisk_lookup(path, j->roots.sysfs, j->dev_root, &found, &err);
+		rc = dumpdisk_lookup(path, j->roots.sysfs, j->dev_root, &found, e);
 		if (rc)
-			return dump_failed(rc == EXIT_USAGE ? EXIT_USAGE : EXIT_NOT_OURS,
-					   "%s", err.msg);
+			return rc == EXIT_USAGE ? EXIT_USAGE : EXIT_NOT_OURS;
 		path = found.dev;
 	}
 	rc = dumpdisk_open(&j->disk, path, j->dry_run ? DUMPDISK_RDONLY : DUMPDISK_RDWR);
 	if (rc) {
+		err_set(e, rc, "%s: %s", path, j->disk.err.msg);
 		dumpdisk_close(&j->disk);
-		return dump_failed(rc, "%s: %s", path, j->disk.err.msg);
+		return rc;
 	}
+	snprintf(j->file, sizeof(j->file), "%s", path);
+	return EXIT_OK;
+}
+
+static int open_disk(struct dumpjob *j)
+{
+	const char *path = j->file;
+
 	j->have_disk = 1;
 	/* zgetdump and the zipl tools read an ELF dump there, nothing else. */
 	if (j->format == DUMP_FORMAT_KDUMP && j->disk.layout == DUMPDISK_ZIPL && j->elf_on_zipl) {
@@ -228,7 +237,70 @@ static int open_disk(struct dumpjob *j)
 				   path);
 	if (!j->force && !j->dry_run && dumpdisk_may_overwrite(&j->disk) < 0)
 		return dump_failed(EXIT_DAMAGED, "%s: %s (--force overwrites it)", path, j->disk.err.msg);
-	snprintf(j->file, sizeof(j->file), "%s", path);
+	return EXIT_OK;
+}
+
+/* ---- a filesystem ------------------------------------------------------- */
+
+/* What the dump will take there at most: ELF's size is exact; kdump's
+ * is an upper bound (the kept pages before compression). */
+static uint64_t size_bound(struct dumpjob *j)
+{
+	struct dump_opts o = { .format = j->format, .dump_level = j->dump_level };
+	struct pagefilter pf;
+	uint64_t bound;
+
+	if (j->format != DUMP_FORMAT_KDUMP)
+		return vmcore_elf_size(&j->vc);
+	if (!(j->dump_level & ~DL_ZERO))
+		return dump_kdump_size_bound(&j->vc, &o);
+	pagefilter_build(&j->vc, j->dump_level, &pf);
+	o.filter = &pf;
+	bound = dump_kdump_size_bound(&j->vc, &o);
+	pagefilter_free(&pf);
+	return bound;
+}
+
+/* The filesystem j->target names: mounted, the dump directory inside it
+ * (made), the space checked; then the dump goes there as into --output
+ * DIR. A dry run mounts nothing. */
+static int open_fs(struct dumpjob *j, struct err *e)
+{
+	const char *path = j->path && *j->path ? j->path : "/var/crash";
+	const struct fs_info *fi = &j->fs.info;
+	uint64_t free_bytes, need;
+	int rc;
+
+	rc = fs_lookup(j->target, j->roots.sysfs, j->dev_root, &j->fs, e);
+	if (rc)
+		return rc;
+	j->have_fs = 1;
+	if (fi->external_journal)
+		return err_fail(e, EXIT_DAMAGED, "%s: its journal needs recovery and is on another "
+				"device: the dump kernel cannot replay it (no dump there)", j->fs.dev);
+	if (fi->errors)
+		warnmsg("%s: the filesystem has recorded errors: fsck it after the dump", j->fs.dev);
+	if (j->dry_run) {
+		snprintf(j->file, sizeof(j->file), "%s (%s%s%s), in %s", j->fs.dev, fi->type,
+			 fi->label[0] ? " LABEL=" : "", fi->label, path);
+		return EXIT_OK;
+	}
+	if (fsmount_mount(&j->fsm, j->fs.dev, fi->type, e) < 0 ||
+	    fsmount_mkpath(&j->fsm, path, j->fsdir, sizeof(j->fsdir), e) < 0 ||
+	    fsmount_free(j->fsdir, &free_bytes, e) < 0)
+		return e->status;
+	need = size_bound(j);
+	if (free_bytes < need && j->format != DUMP_FORMAT_KDUMP)
+		return err_fail(e, EXIT_INCOMPLETE, "%s: %" PRIu64 " MiB free in %s, the dump takes "
+				"%" PRIu64 " MiB: no dump there", j->fs.dev, free_bytes >> 20, path,
+				need >> 20);
+	/* kdump: the bound is before compression; a dump that does not fit
+	 * ends INCOMPLETE, and the fallback levels are tried. */
+	if (free_bytes < need)
+		warnmsg("%s: %" PRIu64 " MiB free in %s, the dump is at most %" PRIu64 " MiB "
+			"before compression: it may not fit", j->fs.dev, free_bytes >> 20, path,
+			need >> 20);
+	j->output = j->fsdir;
 	return EXIT_OK;
 }
 
@@ -324,6 +396,18 @@ static void write_info_json(struct dumpjob *j, const struct dump_target *t, int 
 
 /* ---- the dump ----------------------------------------------------------- */
 
+/* The dump file as the operator knows it: on a filesystem target, the
+ * device and the path in it, not our mount point. */
+static const char *shown(const struct dumpjob *j, char *buf, size_t len)
+{
+	size_t m = strlen(j->fsm.dir);
+
+	if (!m || strncmp(j->file, j->fsm.dir, m) != 0)
+		return j->file;
+	snprintf(buf, len, "%s:%s", j->fs.dev, j->file + m);
+	return buf;
+}
+
 static int open_target(struct dumpjob *j, struct dump_target *t)
 {
 	struct stat st;
@@ -335,6 +419,18 @@ static int open_target(struct dumpjob *j, struct dump_target *t)
 		dump_target_flat(t, STDOUT_FILENO, "standard output");
 		snprintf(j->file, sizeof(j->file), "standard output (flattened)");
 		return EXIT_OK;
+	}
+	if (!j->output) {
+		struct err e;
+
+		rc = find_disk(j, &e);
+		/* Not a dump disk: a filesystem, if the target names one. */
+		if (rc == EXIT_NOT_OURS && j->target && *j->target)
+			rc = open_fs(j, &e);
+		if (rc)
+			return dump_failed(rc, "%s", e.msg);
+		if (j->have_fs && j->dry_run)
+			return EXIT_OK;
 	}
 	if (j->output) {
 		if (stat(j->output, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -365,13 +461,10 @@ static int open_target(struct dumpjob *j, struct dump_target *t)
 
 static void fill_plan(struct dumpjob *j, struct dumpjob_plan *p)
 {
-	struct dump_opts o = { .format = j->format };
-
 	memset(p, 0, sizeof(*p));
 	/* kdump: before the pages are filtered and compressed, only an
 	 * upper bound is known. */
-	p->size = j->format == DUMP_FORMAT_KDUMP ? dump_kdump_size_bound(&j->vc, &o)
-						 : vmcore_elf_size(&j->vc);
+	p->size = size_bound(j);
 	snprintf(p->target, sizeof(p->target), "%s", j->file);
 	p->fits = 1;
 	if (j->have_disk) {
@@ -426,9 +519,18 @@ static int open_both(struct dumpjob *j, struct dump_target *t)
 
 static void close_all(struct dumpjob *j)
 {
+	struct err e;
+
 	if (j->have_disk)
 		dumpdisk_close(&j->disk);
 	j->have_disk = 0;
+	/* Before the final action: a dump on a filesystem that is still
+	 * mounted when the machine reboots is a dump in the page cache. */
+	if (j->fsm.dir[0] && fsmount_unmount(&j->fsm, &e) < 0)
+		warnmsg("%s", e.msg);
+	if (j->output == j->fsdir)
+		j->output = NULL;
+	j->have_fs = 0;
 	vmcore_close(&j->vc);
 	if (j->win.fd >= 0)
 		window_close(&j->win);
@@ -483,6 +585,7 @@ static int retry_target(struct dumpjob *j, struct dump_target *t)
  * is too small. */
 static int dump_levels(struct dumpjob *j, struct dump_target *t, struct dump_opts *o)
 {
+	char name[4400];
 	char warned[sizeof(((struct pagefilter *)0)->warning)] = "";
 	unsigned level = j->dump_level;
 	size_t next = 0;
@@ -510,7 +613,7 @@ static int dump_levels(struct dumpjob *j, struct dump_target *t, struct dump_opt
 		if (rc != EXIT_INCOMPLETE || !target_full(t) || next >= j->nfallback)
 			return rc;
 		fprintf(stderr, "%s: %s is full at dump level %u (%s): dumping again at level %u\n",
-			applet_name, j->file, level, t->reason, j->fallback[next]);
+			applet_name, shown(j, name, sizeof(name)), level, t->reason, j->fallback[next]);
 		if (retry_target(j, t) < 0)
 			return rc;
 		level = j->fallback[next++];
@@ -535,7 +638,7 @@ int dumpjob_run(struct dumpjob *j)
 {
 	struct dump_target t = { 0 };
 	struct dump_opts o = { 0 };
-	char what[96];
+	char what[96], name[4400];
 	uint64_t hsa = 0;
 	int rc;
 
@@ -568,10 +671,10 @@ int dumpjob_run(struct dumpjob *j)
 	dumpjob_describe(j, what, sizeof(what));
 	if (!j->quiet && j->format == DUMP_FORMAT_KDUMP)
 		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s, %s\n", j->source,
-			vmcore_elf_size(&j->vc) >> 20, j->file, what);
+			vmcore_elf_size(&j->vc) >> 20, shown(j, name, sizeof(name)), what);
 	else if (!j->quiet)
 		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s\n", j->source,
-			vmcore_elf_size(&j->vc) >> 20, j->file);
+			vmcore_elf_size(&j->vc) >> 20, shown(j, name, sizeof(name)));
 	rc = dump_levels(j, &t, &o);
 	if (j->dir[0])
 		write_info_json(j, &t, rc);

@@ -14,6 +14,8 @@
 #include "core/vmcore.h"
 #include "disk/disktarget.h"
 #include "disk/dumpdisk.h"
+#include "disk/dumpfind.h"
+#include "sys/fsmount.h"
 #include "sys/s390.h"
 #include "write/dumptarget.h"
 
@@ -21,6 +23,8 @@ struct dumpjob {
 	/* What to do: set by the caller after dumpjob_init(). */
 	const char *source;
 	const char *target;	/* --target, or NULL */
+	const char *path;	/* a filesystem target's dump directory (NULL:
+				 * /var/crash, as kdump-tools) */
 	const char *output;	/* --output, or NULL */
 	int force, dry_run, quiet, reipl;
 	unsigned progress_secs;
@@ -46,6 +50,10 @@ struct dumpjob {
 	struct dumpdisk disk;
 	struct disk_target dt;		/* the dump disk as the target */
 	int have_disk;
+	struct fs_found fs;		/* or a filesystem, mounted at fsm */
+	int have_fs;
+	struct fsmount fsm;
+	char fsdir[4096];		/* path inside it */
 	char dir[4096];		/* --output DIR: the dump's own directory */
 	char file[4096];	/* the dump file's final name */
 	double started;

@@ -4,7 +4,8 @@
  * memfd, and opened the way diskprep opens a device: our superblocks,
  * zipl's boot record, program table and superblock, the partition table,
  * the saved log, the ELF header a zipl dump starts with. Then the
- * superblock and zipl record decoders alone, on the raw input. */
+ * superblock and zipl record decoders alone, on the raw input, and the
+ * filesystem probe (ext4, xfs, btrfs superblocks). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "base/dumpbox.h"
 #include "disk/dumpdisk.h"
+#include "disk/fsprobe.h"
 #include "disk/zipl.h"
 
 #define IMAGE (4u << 20)
@@ -27,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dumpdisk d;
 	struct dumpdisk_sb sb;
 	struct zipl_ext ext;
+	struct fs_info fi;
 	uint8_t buf[DUMPDISK_SB_SIZE];
 	struct err err;
 	size_t head = size / 2, n;
@@ -72,5 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size >= ZIPL_EXT_SIZE)
 		zipl_ext_decode(&ext, data);
+	/* The filesystem probe a target lookup runs on every device. */
+	if (fs_probe(data, size, &fi) == 1 && (strlen(fi.uuid) != 36 || !fi.type[0] ||
+					       strlen(fi.label) >= sizeof(fi.label)))
+		abort();
 	return 0;
 }

@@ -1,0 +1,36 @@
+/* A filesystem for the dump, mounted by the dump kernel: read-write, at a
+ * fresh mount point, with the dump directory made inside it without
+ * following a symbolic link (the dump never writes outside
+ * dumpbox.path), and unmounted cleanly, data synced, before the machine
+ * goes on. */
+#ifndef DUMPBOX_FSMOUNT_H
+#define DUMPBOX_FSMOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct fsmount {
+	char dir[64];		/* the mount point; "" when not mounted */
+};
+
+/* Mount dev (a filesystem of type) read-write at a new directory under
+ * /run. Refuses a filesystem the kernel mounts read-only (errors, a
+ * read-only device). 0, or -1 with e (EXIT_DAMAGED). */
+int fsmount_mount(struct fsmount *m, const char *dev, const char *type, struct err *e);
+
+/* Make path (dumpbox.path, taken from the filesystem's root; no "..")
+ * inside the mounted filesystem, each directory as it is or new
+ * (0755), none a symbolic link; its full name into out. 0, or -1 with e. */
+int fsmount_mkpath(const struct fsmount *m, const char *path, char *out, size_t outlen,
+		   struct err *e);
+
+/* Bytes free for the dump at dir (what an unprivileged writer gets). */
+int fsmount_free(const char *dir, uint64_t *bytes, struct err *e);
+
+/* Sync and unmount; the mount point goes. 0, or -1 with e (the data was
+ * synced, the filesystem may stay mounted). */
+int fsmount_unmount(struct fsmount *m, struct err *e);
+
+#endif
