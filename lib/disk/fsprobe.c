@@ -41,7 +41,10 @@ static void label_text(const uint8_t *l, size_t len, char *out, size_t outlen)
 	size_t n = 0;
 
 	while (n < len && n + 1 < outlen && l[n]) {
-		out[n] = l[n] < 0x20 || l[n] == 0x7f ? '?' : (char)(unsigned char)l[n];
+		if (l[n] < 0x20 || l[n] == 0x7f)
+			out[n] = '?';
+		else
+			memcpy(out + n, l + n, 1);
 		n++;
 	}
 	out[n] = '\0';
