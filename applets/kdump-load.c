@@ -582,7 +582,23 @@ static void test_target(struct kdump_load *k)
 	char spec[256];
 	int has = cmdline_get(k->cmdline, "dumpbox.target", spec, sizeof(spec)) == 0 && spec[0];
 
-	if (dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err) != 0) {
+	int rc = dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err);
+
+	if (rc == EXIT_NOT_OURS && has) {
+		struct fs_found fs;
+		char path[256];
+
+		/* A filesystem, as the dump kernel will look for one. */
+		rc = fs_lookup(spec, k->roots.sysfs, k->dev_root, &fs, &err);
+		if (rc == 0) {
+			if (cmdline_get(k->cmdline, "dumpbox.path", path, sizeof(path)) < 0 || !path[0])
+				snprintf(path, sizeof(path), "/var/crash");
+			check(k, "dump-target", 1, "%s: %s%s%s, the dumps in %s", fs.dev, fs.info.type,
+			      fs.info.label[0] ? " LABEL=" : "", fs.info.label, path);
+			return;
+		}
+	}
+	if (rc) {
 		check(k, "dump-target", 0, "%s%s", has ? "dumpbox.target: " : "", err.msg);
 		return;
 	}
