@@ -347,6 +347,23 @@ static int write_dmesg_file(struct dumpjob *j)
 	return rc;
 }
 
+/* The dump's peak resident memory in KiB (VmHWM), 0 if unknown: what a
+ * capture kernel's crashkernel= must leave room for. */
+static uint64_t peak_rss_kib(void)
+{
+	char line[128];
+	uint64_t kib = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %" SCNu64, &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
 static void write_info_json(struct dumpjob *j, const struct dump_target *t, int status)
 {
 	char path[4200], val[128];
@@ -387,6 +404,7 @@ static void write_info_json(struct dumpjob *j, const struct dump_target *t, int 
 	json_end(&js);
 	json_str(&js, "reason", t->reason[0] ? t->reason : NULL);
 	json_str(&js, "writer", "dumpbox " DUMPBOX_VERSION);
+	json_u64(&js, "peak_rss_kib", peak_rss_kib());
 	json_finish(&js);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		warnmsg("writing %s failed:", path);
