@@ -355,6 +355,7 @@ static void settle(struct init *c)
 	struct err err;
 	char sys[4096], dev[4096];
 	struct dumpdisk_found f;
+	struct fs_found fs;
 	double t0 = monotonic_seconds();
 	const char *spec = c->has_target ? c->target : NULL;
 	int rc;
@@ -369,10 +370,13 @@ static void settle(struct init *c)
 	rpath(c, "/dev", dev, sizeof(dev));
 	for (;;) {
 		rc = dumpdisk_lookup(spec, sys, dev, &f, &err);
+		/* A target that names no dump disk may name a filesystem. */
+		if (rc == EXIT_NOT_OURS && spec)
+			rc = fs_lookup(spec, sys, dev, &fs, &err);
 		/* Ambiguous is found too: the menu says which ones. */
 		if (rc == 0 || rc == EXIT_USAGE) {
 			if (monotonic_seconds() - t0 >= 0.5)
-				say("dump disk there after %.1f s", monotonic_seconds() - t0);
+				say("dump target there after %.1f s", monotonic_seconds() - t0);
 			return;
 		}
 		if (monotonic_seconds() - t0 >= c->settle)
