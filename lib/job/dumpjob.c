@@ -357,10 +357,19 @@ static uint64_t peak_rss_kib(void)
 
 	if (!f)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %" SCNu64, &kib) == 1)
-			break;
-	fclose(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + 6;
+
+		if (strncmp(line, "VmHWM:", 6) != 0)
+			continue;
+		p += strspn(p, " \t");
+		p[strspn(p, "0123456789")] = '\0';
+		if (parse_u64(p, &kib) < 0)
+			kib = 0;
+		break;
+	}
+	if (fclose(f) != 0)
+		return 0;
 	return kib;
 }
 
