@@ -14,10 +14,13 @@
 //config:	    2. loads the kernel modules listed in
 //config:	       /lib/modules/RELEASE/modules.load, in order (finit_module;
 //config:	       a failure is reported and the next one tried); parameters
-//config:	       come from the kernel command line as MODULE.PARAM=VALUE
+//config:	       come from the kernel command line as MODULE.PARAM=VALUE;
+//config:	       each module file is deleted once loaded (rootfs is RAM)
 //config:	    3. in a dump (capture) kernel, or when dumpbox.target= is set,
 //config:	       waits up to dumpbox.settle=SECONDS (default 10) for the dump
-//config:	       disk to appear
+//config:	       disk to appear; when it is a filesystem, loads the modules
+//config:	       of modules.fs-TYPE (ext4, xfs, btrfs) and deletes the other
+//config:	       filesystems' module files
 //config:	    4. runs /bin/rescue, which reads dumpbox.mode= and the other
 //config:	       dumpbox.* parameters itself. A build without the rescue
 //config:	       applet dumps with zfcpdump and then does dumpbox.final=
@@ -82,6 +85,7 @@ struct init {
 	int has_target;
 	unsigned settle;
 	char final[16];
+	unsigned mod_failed;
 };
 
 static void say(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -215,37 +219,32 @@ static const char *modload_why(int err)
 	}
 }
 
-static void load_modules(struct init *c)
+/* Load the modules of one load list, in order; a module the kernel has
+ * is deleted from the archive (rootfs is RAM in a dump kernel). Returns
+ * how many loaded, -1 when there is no such list. */
+static int load_list(struct init *c, const char *listname)
 {
 	char dir[4096], list[4096 + 32], file[4096 + MODLOAD_NAME_MAX + 2];
 	struct err err;
 	char name[MODLOAD_NAME_MAX], mod[MODLOAD_NAME_MAX], params[1024];
 	struct modload_iter it;
-	unsigned loaded = 0, failed = 0;
-	double t0 = monotonic_seconds();
+	unsigned loaded = 0;
 	size_t len;
 	char *text;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s%s/%s", c->root, MODLOAD_DIR, c->release);
-	snprintf(list, sizeof(list), "%s/%s", dir, MODLOAD_LIST);
+	snprintf(list, sizeof(list), "%s/%s", dir, listname);
 	text = read_file(list, LIST_MAX, &len);
-	if (!text) {
-		char others[512];
-
-		other_releases(c, others, sizeof(others));
-		if (others[0])
-			warnmsg("no modules for this kernel (%s) in the initramfs; it has modules "
-				"for: %s", c->release, others);
-		return;
-	}
+	if (!text)
+		return -1;
 	modload_iter_init(&it, text, len);
 	while ((rc = modload_next(&it, name, sizeof(name), &err)) != 0) {
 		int fd;
 
 		if (rc < 0) {
 			warnmsg("%s: %s", list, err.msg);
-			failed++;
+			c->mod_failed++;
 			continue;
 		}
 		modload_modname(name, mod, sizeof(mod));
@@ -258,21 +257,133 @@ static void load_modules(struct init *c)
 		fd = open(file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			warnmsg("cannot load %s:", name);
-			failed++;
+			c->mod_failed++;
 			continue;
 		}
 		if (syscall(SYS_finit_module, fd, params, 0) < 0 && errno != EEXIST) {
 			warnmsg("cannot load %s: %s", mod, modload_why(errno));
-			failed++;
+			c->mod_failed++;
 		} else {
 			loaded++;
+			/* The kernel has its copy. A failed one stays, for
+			 * the rescue shell's insmod. */
+			if (unlink(file) < 0)
+				warnmsg("%s:", file);
 		}
 		close(fd);
 	}
 	free(text);
+	return (int)loaded;
+}
+
+static void load_modules(struct init *c)
+{
+	double t0 = monotonic_seconds();
+	int n = load_list(c, MODLOAD_LIST);
+
+	if (n < 0) {
+		char others[512];
+
+		other_releases(c, others, sizeof(others));
+		if (others[0])
+			warnmsg("no modules for this kernel (%s) in the initramfs; it has modules "
+				"for: %s", c->release, others);
+		return;
+	}
 	if (!c->dry_run)
-		say("loaded %u module%s%s in %.2f s", loaded, loaded == 1 ? "" : "s",
-		    failed ? " (some failed, see above)" : "", monotonic_seconds() - t0);
+		say("loaded %d module%s%s in %.2f s", n, n == 1 ? "" : "s",
+		    c->mod_failed ? " (some failed, see above)" : "", monotonic_seconds() - t0);
+}
+
+/* Whether a load list's text names module file name (one a line). */
+static int listed(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* The filesystem modules (modules.fs-TYPE) are loaded for the target's
+ * filesystem only, and the files of the others deleted: together they
+ * are ten MiB of a dump kernel's few dozen. fstype NULL: the target is a
+ * dump disk, none is needed. */
+static void filesystem_modules(struct init *c, const char *fstype)
+{
+	char dir[4096], list[64], file[4096 + MODLOAD_NAME_MAX + 2];
+	char name[MODLOAD_NAME_MAX];
+	struct modload_iter it;
+	struct err err;
+	DIR *d;
+	struct dirent *e;
+	unsigned long long freed = 0;
+	double t0 = monotonic_seconds();
+	/* What is kept or gone already, one name a line: a module two
+	 * filesystems share (crc32c) is one file. */
+	size_t donelen = 0, donecap = 4096;
+	char *done = xmalloc(donecap);
+
+	done[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s%s/%s", c->root, MODLOAD_DIR, c->release);
+	if (fstype) {
+		size_t len;
+		char *text;
+		int n;
+
+		snprintf(list, sizeof(list), "%s%s", MODLOAD_FS_LIST, fstype);
+		n = load_list(c, list);
+		if (n >= 0 && !c->dry_run)
+			say("loaded %d module%s for the target's %s in %.2f s", n,
+			    n == 1 ? "" : "s", fstype, monotonic_seconds() - t0);
+		snprintf(file, sizeof(file), "%s/%s", dir, list);
+		text = read_file(file, LIST_MAX, &len);
+		if (text) {
+			free(done);
+			done = text;
+			donelen = donecap = len;
+		}
+	}
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		size_t len;
+		char *text;
+		int rc;
+
+		if (strncmp(e->d_name, MODLOAD_FS_LIST, strlen(MODLOAD_FS_LIST)) != 0 ||
+		    (fstype && strcmp(e->d_name + strlen(MODLOAD_FS_LIST), fstype) == 0))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+		text = read_file(file, LIST_MAX, &len);
+		if (!text)
+			continue;
+		modload_iter_init(&it, text, len);
+		while ((rc = modload_next(&it, name, sizeof(name), &err)) != 0) {
+			struct stat st;
+			size_t n = strlen(name);
+
+			snprintf(file, sizeof(file), "%s/%s", dir, name);
+			if (rc < 0 || listed(done, name) || stat(file, &st) < 0)
+				continue;
+			if (donelen + n + 2 > donecap) {
+				donecap = 2 * (donelen + n + 2);
+				done = xrealloc(done, donecap);
+			}
+			snprintf(done + donelen, donecap - donelen, "\n%s", name);
+			donelen += n + 1;
+			if (c->dry_run)
+				say("would delete %s", name);
+			else if (unlink(file) == 0)
+				freed += (unsigned long long)st.st_size;
+		}
+		free(text);
+	}
+	if (d)
+		closedir(d);
+	free(done);
+	if (freed)
+		say("deleted the other filesystems' modules: %.1f MiB freed", mib(freed));
 }
 
 /* Run a program and wait for it; its exit status, or -1. */
@@ -349,7 +460,8 @@ static void selftest_crash(struct init *c)
 }
 
 /* SCSI and zfcp scanning go on after the modules are loaded: wait for the
- * dump disk, not a fixed time. */
+ * dump disk, not a fixed time; then the modules of the target's
+ * filesystem. A dry run looks once. */
 static void settle(struct init *c)
 {
 	struct err err;
@@ -362,28 +474,35 @@ static void settle(struct init *c)
 
 	if (!c->settle || (!c->capture && !c->has_target))
 		return;
-	if (c->dry_run) {
-		say("would wait up to %u s for %s", c->settle, spec ? spec : "a dump disk");
-		return;
-	}
 	rpath(c, "/sys", sys, sizeof(sys));
 	rpath(c, "/dev", dev, sizeof(dev));
 	for (;;) {
 		rc = dumpdisk_lookup(spec, sys, dev, &f, &err);
+		if (rc == 0) {
+			filesystem_modules(c, NULL);
+			break;
+		}
 		/* A target that names no dump disk may name a filesystem. */
-		if (rc == EXIT_NOT_OURS && spec)
+		if (rc == EXIT_NOT_OURS && spec) {
 			rc = fs_lookup(spec, sys, dev, &fs, &err);
+			if (rc == 0)
+				filesystem_modules(c, fs.info.type);
+		}
 		/* Ambiguous is found too: the menu says which ones. */
-		if (rc == 0 || rc == EXIT_USAGE) {
-			if (monotonic_seconds() - t0 >= 0.5)
-				say("dump target there after %.1f s", monotonic_seconds() - t0);
+		if (rc == 0 || rc == EXIT_USAGE)
+			break;
+		if (c->dry_run) {
+			say("would wait up to %u s for %s", c->settle, spec ? spec : "a dump disk");
 			return;
 		}
-		if (monotonic_seconds() - t0 >= c->settle)
-			break;
+		if (monotonic_seconds() - t0 >= c->settle) {
+			say("%s (waited %u s)", err.msg, c->settle);
+			return;
+		}
 		usleep(100 * 1000);
 	}
-	say("%s (waited %u s)", err.msg, c->settle);
+	if (monotonic_seconds() - t0 >= 0.5)
+		say("dump target there after %.1f s", monotonic_seconds() - t0);
 }
 
 static void read_settings(struct init *c)

@@ -579,22 +579,19 @@ static void test_target(struct kdump_load *k)
 {
 	struct dumpdisk_found f;
 	struct err err;
-	char spec[256];
-	int has = cmdline_get(k->cmdline, "dumpbox.target", spec, sizeof(spec)) == 0 && spec[0];
-
+	const char *spec = k->bp.val[BP_TARGET], *path = k->bp.val[BP_PATH];
+	int has = spec && spec[0];
 	int rc = dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err);
 
 	if (rc == EXIT_NOT_OURS && has) {
 		struct fs_found fs;
-		char path[256];
 
 		/* A filesystem, as the dump kernel will look for one. */
 		rc = fs_lookup(spec, k->roots.sysfs, k->dev_root, &fs, &err);
 		if (rc == 0) {
-			if (cmdline_get(k->cmdline, "dumpbox.path", path, sizeof(path)) < 0 || !path[0])
-				snprintf(path, sizeof(path), "/var/crash");
 			check(k, "dump-target", 1, "%s: %s%s%s, the dumps in %s", fs.dev, fs.info.type,
-			      fs.info.label[0] ? " LABEL=" : "", fs.info.label, path);
+			      fs.info.label[0] ? " LABEL=" : "", fs.info.label,
+			      path && path[0] ? path : DUMPJOB_DEFAULT_PATH);
 			return;
 		}
 	}

@@ -242,23 +242,31 @@ static int open_disk(struct dumpjob *j)
 
 /* ---- a filesystem ------------------------------------------------------- */
 
+/* The page filter of level, built once: never fatal, what it cannot
+ * classify is dumped (pf.warning says what). */
+static struct pagefilter *job_filter(struct dumpjob *j, unsigned level)
+{
+	if (j->pf_built && j->pf_level == level)
+		return &j->pf;
+	if (j->pf_built)
+		pagefilter_free(&j->pf);
+	pagefilter_build(&j->vc, level, &j->pf);
+	j->pf_level = level;
+	j->pf_built = 1;
+	return &j->pf;
+}
+
 /* What the dump will take there at most: ELF's size is exact; kdump's
  * is an upper bound (the kept pages before compression). */
 static uint64_t size_bound(struct dumpjob *j)
 {
 	struct dump_opts o = { .format = j->format, .dump_level = j->dump_level };
-	struct pagefilter pf;
-	uint64_t bound;
 
 	if (j->format != DUMP_FORMAT_KDUMP)
 		return vmcore_elf_size(&j->vc);
-	if (!(j->dump_level & ~DL_ZERO))
-		return dump_kdump_size_bound(&j->vc, &o);
-	pagefilter_build(&j->vc, j->dump_level, &pf);
-	o.filter = &pf;
-	bound = dump_kdump_size_bound(&j->vc, &o);
-	pagefilter_free(&pf);
-	return bound;
+	if (j->dump_level & ~DL_ZERO)
+		o.filter = job_filter(j, j->dump_level);
+	return dump_kdump_size_bound(&j->vc, &o);
 }
 
 /* The filesystem j->target names: mounted, the dump directory inside it
@@ -266,7 +274,7 @@ static uint64_t size_bound(struct dumpjob *j)
  * DIR. A dry run mounts nothing. */
 static int open_fs(struct dumpjob *j, struct err *e)
 {
-	const char *path = j->path && *j->path ? j->path : "/var/crash";
+	const char *path = j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
 	const struct fs_info *fi = &j->fs.info;
 	uint64_t free_bytes, need;
 	int rc;
@@ -558,6 +566,9 @@ static void close_all(struct dumpjob *j)
 	if (j->output == j->fsdir)
 		j->output = NULL;
 	j->have_fs = 0;
+	if (j->pf_built)
+		pagefilter_free(&j->pf);
+	j->pf_built = 0;
 	vmcore_close(&j->vc);
 	if (j->win.fd >= 0)
 		window_close(&j->win);
@@ -619,24 +630,19 @@ static int dump_levels(struct dumpjob *j, struct dump_target *t, struct dump_opt
 	int rc;
 
 	for (;;) {
-		struct pagefilter pf;
-		int filtered = !!(level & ~DL_ZERO);
-
 		o->dump_level = level;
 		o->filter = NULL;
-		if (filtered) {
-			/* Never fatal: what it cannot classify is dumped. */
-			pagefilter_build(&j->vc, level, &pf);
-			if (pf.warning[0] && strcmp(pf.warning, warned) != 0) {
-				warnmsg("page filter: %s", pf.warning);
-				snprintf(warned, sizeof(warned), "%s", pf.warning);
+		if (level & ~DL_ZERO) {
+			struct pagefilter *pf = job_filter(j, level);
+
+			if (pf->warning[0] && strcmp(pf->warning, warned) != 0) {
+				warnmsg("page filter: %s", pf->warning);
+				snprintf(warned, sizeof(warned), "%s", pf->warning);
 			}
-			o->filter = &pf;
+			o->filter = pf;
 		}
 		rc = dump_vmcore(&j->vc, t, o);
 		o->filter = NULL;
-		if (filtered)
-			pagefilter_free(&pf);
 		if (rc != EXIT_INCOMPLETE || !target_full(t) || next >= j->nfallback)
 			return rc;
 		fprintf(stderr, "%s: %s is full at dump level %u (%s): dumping again at level %u\n",

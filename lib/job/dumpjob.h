@@ -18,6 +18,10 @@
 #include "sys/fsmount.h"
 #include "sys/s390.h"
 #include "write/dumptarget.h"
+#include "write/pagefilter.h"
+
+/* Where a filesystem target's dumps go, as with kdump-tools. */
+#define DUMPJOB_DEFAULT_PATH	"/var/crash"
 
 struct dumpjob {
 	/* What to do: set by the caller after dumpjob_init(). */
@@ -54,6 +58,11 @@ struct dumpjob {
 	int have_fs;
 	struct fsmount fsm;
 	char fsdir[4096];		/* path inside it */
+	/* The page filter of pf_level, when pf_built: the size estimate
+	 * and the dump share it (building one reads every struct page). */
+	struct pagefilter pf;
+	unsigned pf_level;
+	int pf_built;
 	char dir[4096];		/* --output DIR: the dump's own directory */
 	char file[4096];	/* the dump file's final name */
 	double started;

@@ -2,8 +2,9 @@
  * puts the decompressed modules for kernel RELEASE in
  * lib/modules/RELEASE/ with a load list, MODLOAD_LIST, beside them: one
  * module file name a line, dependencies before what needs them, '#'
- * comments. There is no modules.dep and no modprobe: the order was worked
- * out when the initramfs was built (scripts/modules-resolve). */
+ * comments; MODLOAD_FS_LIST lists are loaded on demand. There is no
+ * modules.dep and no modprobe: the order was worked out when the
+ * initramfs was built (scripts/modules-resolve). */
 #ifndef DUMPBOX_MODLOAD_H
 #define DUMPBOX_MODLOAD_H
 
@@ -13,6 +14,9 @@
 
 #define MODLOAD_DIR	"/lib/modules"
 #define MODLOAD_LIST	"modules.load"
+/* + TYPE: the modules of a filesystem a dump may go into, loaded when the
+ * dump target is one (fsprobe's type names: ext4, xfs, btrfs). */
+#define MODLOAD_FS_LIST	"modules.fs-"
 #define MODLOAD_NAME_MAX 256
 
 struct modload_iter {
