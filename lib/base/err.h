@@ -16,6 +16,10 @@ struct err {
  * appended, as warnmsg() and die() do. */
 int err_set(struct err *e, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
+/* strerror(err), also for the errnos musl has no text for ("error N"
+ * rather than "No error information"). */
+const char *errstr(int err);
+
 /* The same as an expression that is -1, or status for the functions whose
  * result is an exit status (kdump_open: 0, EXIT_NOT_OURS or
  * EXIT_DAMAGED). Macros, so that what is returned shows where it is

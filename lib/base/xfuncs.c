@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/dumpbox.h"
+#include "base/err.h"
 
 const char *applet_name = "dumpbox";
 
@@ -23,7 +24,7 @@ void vwarnmsg(const char *fmt, va_list ap)
 	fprintf(stderr, "%s: ", applet_name);
 	vfprintf(stderr, fmt, ap);
 	if (n && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(err));
+		fprintf(stderr, " %s", errstr(err));
 	fputc('\n', stderr);
 	errno = err;
 }

@@ -34,6 +34,9 @@ int fsmount_mount(struct fsmount *m, const char *dev, const char *type, struct e
 		errno = saved;
 		if (saved == EROFS || saved == EACCES)
 			return err_ret(e, EXIT_DAMAGED, "%s: the device is read-only", dev);
+		if (saved == EUCLEAN)
+			return err_ret(e, EXIT_DAMAGED, "%s: the %s filesystem is damaged: the kernel "
+				       "refuses to mount it (its log says where; fsck it)", dev, type);
 		if (saved == ENODEV)
 			return err_ret(e, EXIT_DAMAGED, "%s: this kernel has no %s (its module is "
 				       "not in the initramfs?)", dev, type);
