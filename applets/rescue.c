@@ -41,6 +41,11 @@
 //config:	                                   (default reboot; reipl on s390
 //config:	                                   when zcore offers it)
 //config:	    dumpbox.on_failure=ACTION      --on-failure (default: final)
+//config:	  Read by init before rescue starts:
+//config:	    dumpbox.settle=SECONDS         how long to wait for the target
+//config:	                                   to appear (default 10)
+//config:	    dumpbox.selftest=crash         test initramfs only: crash the
+//config:	                                   first kernel (init --help)
 //config:	  Test options:
 //config:	    --proc-root, --sysfs-root, --debugfs-root, --dev-root DIR
 //config:	    --no-act            print the final action instead of doing it

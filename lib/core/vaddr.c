@@ -32,6 +32,87 @@ static uint64_t end_of_memory(const struct vmcore *vc)
 	return end;
 }
 
+/* s390's DAT tables (Principles of Operation, "Dynamic Address
+ * Translation"; arch/s390/include/asm/pgtable.h). Region and segment
+ * tables have 2048 entries of 8 bytes, page tables 256; every entry
+ * carries its table's type (TT), which tells the top table's level. */
+#define S390_INVALID		0x20ull		/* region and segment entries */
+#define S390_TT(e)		((int)(((e) >> 2) & 3))	/* 3 R1, 2 R2, 1 R3, 0 segment */
+#define S390_LARGE		0x400ull	/* FC: a 2 GiB (R3) or 1 MiB (segment) page */
+#define S390_PAGE_INVALID	0x400ull
+#define S390_TABLE_ORIGIN	(~0xfffull)
+#define S390_PT_ORIGIN		(~0x7ffull)	/* page tables are 2 KiB */
+
+static int s390_init(struct vtop *t)
+{
+	unsigned char raw[8];
+	uint64_t sym;
+
+	/* V=R: the kernel's symbols are physical addresses. */
+	if (vmcoreinfo_symbol(t->vc, "swapper_pg_dir", &sym) < 0 || (sym & 0xfff) ||
+	    vmcore_read_phys(t->vc, sym, raw, sizeof(raw)) < 0)
+		return -1;
+	t->root = sym;
+	t->levels = S390_TT(vmcore_u64(t->vc, raw));
+	return 0;
+}
+
+static int s390_walk(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *size)
+{
+	uint64_t table = t->root;
+	unsigned top = 20 + 11 * (unsigned)t->levels + 11;
+
+	/* Past what the top table spans: nothing maps it. */
+	if (top < 64 && va >> top) {
+		*size = -va;
+		errno = ERANGE;
+		return -1;
+	}
+	for (int level = t->levels; level >= 0; level--) {
+		unsigned shift = 20 + 11 * (unsigned)level;
+		unsigned char raw[8];
+		uint64_t e;
+
+		*size = (1ull << shift) - (va & ((1ull << shift) - 1));
+		if (vmcore_read_phys(t->vc, table + ((va >> shift) & 0x7ff) * 8, raw, 8) < 0) {
+			errno = EIO;
+			return -1;
+		}
+		e = vmcore_u64(t->vc, raw);
+		/* An entry of another table type: not a table we know. */
+		if ((e & S390_INVALID) || S390_TT(e) != level) {
+			errno = ERANGE;
+			return -1;
+		}
+		if ((level == 1 || level == 0) && (e & S390_LARGE)) {
+			uint64_t sz = 1ull << shift;
+
+			*pa = (e & ~(sz - 1)) | (va & (sz - 1));
+			*size = sz;
+			return 0;
+		}
+		if (level > 0) {
+			table = e & S390_TABLE_ORIGIN;
+			continue;
+		}
+		*size = 4096 - (va & 4095);
+		if (vmcore_read_phys(t->vc, (e & S390_PT_ORIGIN) + ((va >> 12) & 0xff) * 8, raw, 8) < 0) {
+			errno = EIO;
+			return -1;
+		}
+		e = vmcore_u64(t->vc, raw);
+		if (e & S390_PAGE_INVALID) {
+			errno = ERANGE;
+			return -1;
+		}
+		*pa = (e & ~0xfffull) | (va & 0xfff);
+		*size = 4096;
+		return 0;
+	}
+	errno = ERANGE;	/* not reached: the segment level always returns */
+	return -1;
+}
+
 void vtop_init(struct vtop *t, const struct vmcore *vc)
 {
 	uint64_t sym;
@@ -41,8 +122,8 @@ void vtop_init(struct vtop *t, const struct vmcore *vc)
 	t->vc = vc;
 	t->serial = vc->serial;
 	if (vc->ehdr.e_machine == EM_S390 && vc->elfclass == ELFCLASS64) {
-		t->kind = VTOP_IDENTITY;
 		t->ident_end = end_of_memory(vc);
+		t->kind = s390_init(t) == 0 ? VTOP_S390X : VTOP_IDENTITY;
 		return;
 	}
 	if (vc->ehdr.e_machine != EM_X86_64 || vc->elfclass != ELFCLASS64)
@@ -124,7 +205,9 @@ int vtop_extent(struct vtop *t, uint64_t va, uint64_t *pa, uint64_t *left)
 	}
 	switch (t->kind) {
 	case VTOP_X86_64:
-		if (x86_walk(t, va, &p, &sz) < 0) {
+	case VTOP_S390X:
+		if ((t->kind == VTOP_X86_64 ? x86_walk(t, va, &p, &sz)
+					    : s390_walk(t, va, &p, &sz)) < 0) {
 			*left = sz;
 			return -1;
 		}
@@ -228,6 +311,7 @@ int vmcore_kernel_maps(const struct vmcore *vc, struct kernel_maps *m)
 	vtop_init(&t, vc);
 	switch (t.kind) {
 	case VTOP_IDENTITY:
+	case VTOP_S390X:
 		m->have_direct = 1;
 		return 0;
 	case VTOP_X86_64:

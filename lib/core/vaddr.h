@@ -22,10 +22,10 @@ int vmcore_virt_to_phys(const struct vmcore *vc, uint64_t vaddr, uint64_t *paddr
 
 /* Translate a kernel virtual address of the crashed machine to physical
  * by walking its page tables (x86_64: from SYMBOL(init_top_pgt), 4 or 5
- * levels per NUMBER(pgtable_l5_enabled); s390x: identity below the end
- * of physical memory, which is all a V=R kernel such as Debian's 6.1
- * needs; its vmemmap is not reached, so s390x dumps are not filtered
- * yet). Page tables are read with vmcore_read_phys() only, so
+ * levels per NUMBER(pgtable_l5_enabled); s390x: the DAT tables from
+ * SYMBOL(swapper_pg_dir), region-first to page table, with 2 GiB and
+ * 1 MiB large pages, else identity below the end of physical memory, as
+ * a V=R kernel such as Debian's 6.1 maps it). Page tables are read with vmcore_read_phys() only, so
  * vmcore_read_virt() may fall back to this. 0, or -1 with errno ERANGE
  * (not mapped, or an architecture or VMCOREINFO this cannot translate
  * for) or EIO (a page table is not in the dump). */
@@ -47,14 +47,16 @@ int vmcore_kernel_maps(const struct vmcore *vc, struct kernel_maps *m);
 
 /* A translator for many lookups (the page filter's walk of the vmemmap):
  * it remembers the last translation. */
-enum vtop_kind { VTOP_NONE, VTOP_X86_64, VTOP_IDENTITY };
+enum vtop_kind { VTOP_NONE, VTOP_X86_64, VTOP_S390X, VTOP_IDENTITY };
 
 struct vtop {
 	const struct vmcore *vc;
 	uint64_t serial;
 	enum vtop_kind kind;
-	int levels;		/* x86_64: 4 or 5 */
-	uint64_t root;		/* x86_64: physical address of init_top_pgt */
+	int levels;		/* x86_64: 4 or 5; s390x: the top table's type,
+				 * 3 region-first .. 1 region-third, 0 segment */
+	uint64_t root;		/* physical address of init_top_pgt (x86_64),
+				 * swapper_pg_dir (s390x) */
 	uint64_t mask;		/* x86_64: the address bits of an entry */
 	uint64_t ident_end;	/* identity: the end of physical memory */
 	/* The last translation: [vbase, vbase + size) is at pbase. Struct

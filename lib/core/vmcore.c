@@ -9,6 +9,7 @@
 #include "base/dumpbox.h"
 #include "base/err.h"
 #include "core/kdump.h"
+#include "core/lowcore.h"
 #include "core/vmcore.h"
 
 /* makedumpfile's flattened stream starts with this (NUL-terminated). */
@@ -266,6 +267,25 @@ static void find_vmcoreinfo(struct vmcore *vc)
 	vc->vmcoreinfo[n->descsz] = '\0';
 	/* The kernel pads the note with NULs: the text ends at the first. */
 	vc->vmcoreinfo_len = strlen(vc->vmcoreinfo);
+	snprintf(vc->vmcoreinfo_src, sizeof(vc->vmcoreinfo_src), "the VMCOREINFO note");
+}
+
+/* A core without it (QEMU's dump-guest-memory) may still hold it in
+ * memory, where s390's kernel says it is. */
+static void vmcoreinfo_in_memory(struct vmcore *vc)
+{
+	struct err e;
+	char how[128];
+
+	if (vc->vmcoreinfo || vc->ehdr.e_machine != EM_S390 || vc->elfclass != ELFCLASS64)
+		return;
+	if (s390_lowcore_vmcoreinfo(vc, &vc->vmcoreinfo, how, sizeof(how), &e) < 0) {
+		snprintf(vc->vmcoreinfo_src, sizeof(vc->vmcoreinfo_src), "%s", e.msg);
+		return;
+	}
+	vc->vmcoreinfo_len = strlen(vc->vmcoreinfo);
+	vc->vmcoreinfo_in_memory = 1;
+	snprintf(vc->vmcoreinfo_src, sizeof(vc->vmcoreinfo_src), "memory, through %s", how);
 }
 
 /* ---- kdump-compressed files ---------------------------------------------- */
@@ -349,8 +369,10 @@ static int open_kdump(struct vmcore *vc)
 		vc->vmcoreinfo = xrealloc(text, (size_t)h->size_vmcoreinfo + 1);
 		vc->vmcoreinfo[h->size_vmcoreinfo] = '\0';
 		vc->vmcoreinfo_len = strlen(vc->vmcoreinfo);
+		snprintf(vc->vmcoreinfo_src, sizeof(vc->vmcoreinfo_src), "the kdump header");
 	}
 	kdump_loads(vc);
+	vmcoreinfo_in_memory(vc);
 	return 0;
 }
 
@@ -385,8 +407,10 @@ int vmcore_open(struct vmcore *vc, const struct window *w)
 		vc->err = err;
 		return rc;
 	}
-	if (!vc->kdump)
+	if (!vc->kdump) {
 		find_vmcoreinfo(vc);
+		vmcoreinfo_in_memory(vc);
+	}
 	return 0;
 }
 

@@ -53,6 +53,11 @@ struct vmcore {
 	int notes_damaged;	/* a note ran past its segment: parsing stopped */
 	char *vmcoreinfo;	/* NUL-terminated copy of the VMCOREINFO note */
 	size_t vmcoreinfo_len;
+	/* Where vmcoreinfo came from ("the VMCOREINFO note", "the kdump
+	 * header", s390's lowcore: core/lowcore.h); without one, why the
+	 * lowcore had none, or "". */
+	char vmcoreinfo_src[512];
+	int vmcoreinfo_in_memory;	/* found in memory, not in the file's notes */
 	uint64_t expected_size;	/* where the last segment ends (kdump: 0; the
 				 * ELF core it converts to: vmcore_elf_size(),
 				 * the file's own: kdump->expected_size) */

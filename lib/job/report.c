@@ -116,6 +116,7 @@ static void info_json(FILE *out, const struct report_info *in)
 	json_u64(&j, "cpus", notes_cpus(vc));
 	json_u64(&j, "notes", vc->nnotes);
 	json_bool(&j, "vmcoreinfo", vc->vmcoreinfo != NULL);
+	json_str(&j, "vmcoreinfo_source", vc->vmcoreinfo ? vc->vmcoreinfo_src : NULL);
 	json_array(&j, "segments");
 	for (size_t i = 0; i < vc->nloads; i++) {
 		const struct vmcore_segment *s = &vc->loads[i];
@@ -168,6 +169,12 @@ static void info_text(FILE *out, struct report_info *in)
 		fprintf(out, "ELF class:       ELF%d\n", vc->elfclass == ELFCLASS64 ? 64 : 32);
 	fprintf(out, "Kernel release:  %s\n",
 	       in->have_release ? printable(in->release) : "unknown (no VMCOREINFO)");
+	/* Only where it is news: not in the file's notes. */
+	if (vc->vmcoreinfo_in_memory)
+		fprintf(out, "VMCOREINFO:      from %s (not among the file's notes; a kdump "
+			"file made of it carries it)\n", vc->vmcoreinfo_src);
+	else if (!vc->vmcoreinfo && vc->vmcoreinfo_src[0])
+		fprintf(out, "VMCOREINFO:      none: %s\n", vc->vmcoreinfo_src);
 	if (in->have_uts)
 		fprintf(out, "Node name:       %s\n", printable(in->uts.nodename));
 	else
