@@ -77,6 +77,34 @@ def parse_notes(text):
     return notes
 
 
+def s390_lowcore_vmcoreinfo(core, text):
+    """[VMCOREINFO text] of an s390x core without the note, as the kernel
+    leaves it: its physical address at 0xe0c of the absolute lowcore,
+    an ELF note there (namesz 11, "VMCOREINFO", type 0); else []."""
+    segs = []
+    for line in text.splitlines():
+        f = line.split()
+        if f and f[0] == "LOAD" and f[1].startswith("0x"):
+            off, _, paddr, filesz = (int(x, 16) for x in f[1:5])
+            segs.append((paddr, off, filesz))
+
+    def phys(addr, n):
+        for paddr, off, filesz in segs:
+            if paddr <= addr and addr + n <= paddr + filesz:
+                with open(core, "rb") as f:
+                    f.seek(off + addr - paddr)
+                    return f.read(n)
+        return None
+
+    p = phys(0xe0c, 8)
+    hdr = p and phys(int.from_bytes(p, "big"), 24)
+    if not hdr or hdr[12:23] != b"VMCOREINFO\0":
+        return []
+    namesz, descsz, ntype = (int.from_bytes(hdr[i:i + 4], "big") for i in (0, 4, 8))
+    desc = phys(int.from_bytes(p, "big") + 24, descsz) if namesz == 11 and ntype == 0 else None
+    return [desc.split(b"\0")[0]] if desc else []
+
+
 def readelf_info(core):
     out = []
     text = readelf(["-hlnW"], core)
@@ -106,6 +134,8 @@ def readelf_info(core):
     out.append("notes %d" % len(notes))
     out.append("cpus %d" % sum(1 for o, s, t, d in notes if o == "CORE" and t == 1))
     vmci = [d for o, s, t, d in notes if o == "VMCOREINFO" and t == 0]
+    if not vmci and hdr["Machine"].startswith("IBM S/390") and hdr["Class"] == "ELF64":
+        vmci = s390_lowcore_vmcoreinfo(core, text)
     out.append("vmcoreinfo %s" % ("true" if vmci else "false"))
     keys = {}
     if vmci and vmci[0] is not None:

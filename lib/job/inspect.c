@@ -344,6 +344,13 @@ static size_t verify_end(struct verifier *v)
 		say(v, INSPECT_WARNING, "notes", INSPECT_NO_OFFSET,
 		    "no VMCOREINFO note (as in QEMU dump-guest-memory cores): no kernel "
 		    "release, symbols or log");
+	} else if (vc->vmcoreinfo_in_memory) {
+		char msg[640];
+
+		/* Others (crash, makedumpfile) look in the notes only. */
+		snprintf(msg, sizeof(msg), "no VMCOREINFO note (as in QEMU dump-guest-memory "
+			 "cores); the kernel's, from %s, is used", vc->vmcoreinfo_src);
+		say(v, INSPECT_WARNING, "notes", INSPECT_NO_OFFSET, "%s", msg);
 	} else {
 		char release[128];
 

@@ -1,6 +1,8 @@
 /* libFuzzer target: the vmcore reader and everything vmcore-inspect's
- * info, notes and verify decode from it. The input is a whole file, fed
- * through a memfd and a window as a real file or block device would be. */
+ * info, notes and verify decode from it, and the page-table walks. The
+ * input is a whole file, fed through a memfd and a window as a real file
+ * or block device would be. */
+// fuzz-max-len: 65800
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,23 @@ static void read_memory(const struct vmcore *vc)
 	}
 }
 
+/* Page-table walks (s390x: the DAT tables of an in-memory VMCOREINFO's
+ * swapper_pg_dir; tests/corpus/vmcore/s390x-lowcore has one): where the
+ * kernel, a vmemmap, the top of a region table and the end would be. */
+static void translate(const struct vmcore *vc)
+{
+	static const uint64_t va[] = { 0x1000, 0x100000, 0x37200000000ull, 1ull << 42,
+				       1ull << 53, UINT64_MAX - 4095 };
+	struct vtop t;
+	uint64_t pa, left;
+
+	vtop_init(&t, vc);
+	for (size_t i = 0; i < ARRAY_SIZE(va); i++) {
+		vmcore_vtop(vc, va[i], &pa);
+		vtop_extent(&t, va[i] + 0x1000, &pa, &left);
+	}
+}
+
 static void lookups(const struct vmcore *vc)
 {
 	static const char *const keys[] = { "OSRELEASE", "PAGESIZE", "CRASHTIME", "BUILD-ID" };
@@ -99,6 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lookups(&vc);
 	inspect_uts(&vc, &uts, &why);
 	read_memory(&vc);
+	translate(&vc);
 	inspect_verify(&vc, ignore, &sink);
 	vmcore_close(&vc);
 	/* Keep the sums alive: the compiler may not drop the reads. */
