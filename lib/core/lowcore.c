@@ -7,7 +7,6 @@
 #include "base/bytes.h"
 #include "base/dumpbox.h"
 #include "core/lowcore.h"
-#include "core/vmcore.h"
 
 uint32_t s390_cksm(const unsigned char *p, size_t len)
 {
@@ -61,20 +60,20 @@ int s390_vmcoreinfo_note(const unsigned char *buf, size_t len, const unsigned ch
 }
 
 /* The note at physical address addr, its text copied to *out. */
-static int note_at(const struct vmcore *vc, uint64_t addr, char **out, struct err *e)
+static int note_at(lowcore_read_fn *rd, const void *arg, uint64_t addr, char **out, struct err *e)
 {
 	unsigned char hdr[24], *buf;
 	const unsigned char *text;
 	size_t tlen, len;
 
-	if (vmcore_read_phys(vc, addr, hdr, sizeof(hdr)) < 0)
+	if (rd(arg, addr, hdr, sizeof(hdr)) < 0)
 		return err_ret(e, EXIT_DAMAGED, "0x%" PRIx64 " is not in the dump", addr);
 	/* The header alone first: its size is checked before it is read. */
 	len = sizeof(hdr) + get_be32(hdr + 4);
 	if (get_be32(hdr + 4) > LOWCORE_VMCOREINFO_MAX)
 		return s390_vmcoreinfo_note(hdr, sizeof(hdr), &text, &tlen, e);
 	buf = xmalloc(len);
-	if (vmcore_read_phys(vc, addr, buf, len) < 0) {
+	if (rd(arg, addr, buf, len) < 0) {
 		free(buf);
 		return err_ret(e, EXIT_DAMAGED, "the note at 0x%" PRIx64 " runs past the dump",
 			       addr);
@@ -90,11 +89,11 @@ static int note_at(const struct vmcore *vc, uint64_t addr, char **out, struct er
 	return 0;
 }
 
-static int read_u64(const struct vmcore *vc, uint64_t addr, uint64_t *v)
+static int read_u64(lowcore_read_fn *rd, const void *arg, uint64_t addr, uint64_t *v)
 {
 	unsigned char b[8];
 
-	if (vmcore_read_phys(vc, addr, b, sizeof(b)) < 0)
+	if (rd(arg, addr, b, sizeof(b)) < 0)
 		return -1;
 	*v = get_be64(b);
 	return 0;
@@ -102,17 +101,17 @@ static int read_u64(const struct vmcore *vc, uint64_t addr, uint64_t *v)
 
 /* os_info's VMCOREINFO entry: the page's magic and checksum, then the
  * entry's own checksum over what it points at. */
-static int from_os_info(const struct vmcore *vc, char **out, char *how, size_t howlen,
+static int from_os_info(lowcore_read_fn *rd, const void *arg, char **out, char *how, size_t howlen,
 			struct err *e)
 {
 	unsigned char *page, *data;
 	uint64_t oi, addr, size;
 	int rc = -1;
 
-	if (read_u64(vc, LOWCORE_OS_INFO, &oi) < 0 || oi == 0 || oi % OS_INFO_SIZE)
+	if (read_u64(rd, arg, LOWCORE_OS_INFO, &oi) < 0 || oi == 0 || oi % OS_INFO_SIZE)
 		return err_ret(e, EXIT_NOT_OURS, "no os_info (lowcore 0xe18)");
 	page = xmalloc(OS_INFO_SIZE);
-	if (vmcore_read_phys(vc, oi, page, OS_INFO_SIZE) < 0 || get_be64(page) != OS_INFO_MAGIC) {
+	if (rd(arg, oi, page, OS_INFO_SIZE) < 0 || get_be64(page) != OS_INFO_MAGIC) {
 		free(page);
 		return err_ret(e, EXIT_NOT_OURS, "no os_info at 0x%" PRIx64, oi);
 	}
@@ -128,13 +127,13 @@ static int from_os_info(const struct vmcore *vc, char **out, char *how, size_t h
 			       "entry", oi);
 	}
 	data = xmalloc((size_t)size);
-	if (vmcore_read_phys(vc, addr, data, (size_t)size) < 0)
+	if (rd(arg, addr, data, (size_t)size) < 0)
 		err_set(e, EXIT_DAMAGED, "os_info's VMCOREINFO at 0x%" PRIx64 " is not in the "
 			"dump", addr);
 	else if (s390_cksm(data, (size_t)size) != get_be32(page + 48))
 		err_set(e, EXIT_DAMAGED, "os_info's VMCOREINFO at 0x%" PRIx64 ": bad checksum",
 			addr);
-	else if (note_at(vc, addr, out, e) == 0)
+	else if (note_at(rd, arg, addr, out, e) == 0)
 		rc = 0;
 	if (rc == 0)
 		snprintf(how, howlen, "os_info (0x%" PRIx64 ", checksums good): note at 0x%" PRIx64,
@@ -144,19 +143,19 @@ static int from_os_info(const struct vmcore *vc, char **out, char *how, size_t h
 	return rc;
 }
 
-int s390_lowcore_vmcoreinfo(const struct vmcore *vc, char **text, char *how, size_t howlen,
-			    struct err *e)
+int s390_lowcore_vmcoreinfo(lowcore_read_fn *rd, const void *arg, char **text, char *how,
+			    size_t howlen, struct err *e)
 {
 	struct err why;
 	uint64_t ptr;
 
-	if (read_u64(vc, LOWCORE_VMCORE_INFO, &ptr) < 0)
+	if (read_u64(rd, arg, LOWCORE_VMCORE_INFO, &ptr) < 0)
 		return err_ret(e, EXIT_NOT_OURS, "the lowcore is not in the dump");
-	if (ptr && note_at(vc, ptr, text, &why) == 0) {
+	if (ptr && note_at(rd, arg, ptr, text, &why) == 0) {
 		snprintf(how, howlen, "the lowcore (0xe0c): note at 0x%" PRIx64, ptr);
 		return 0;
 	}
-	if (from_os_info(vc, text, how, howlen, e) == 0)
+	if (from_os_info(rd, arg, text, how, howlen, e) == 0)
 		return 0;
 	if (ptr)
 		return err_ret(e, why.status, "the lowcore's vmcore_info 0x%" PRIx64 ": %s", ptr,

@@ -18,7 +18,9 @@
 
 #include "base/err.h"
 
-struct vmcore;
+/* Reads len bytes of the dump's physical memory at addr: 0, or -1 when
+ * they are not all in the dump. */
+typedef int lowcore_read_fn(const void *arg, uint64_t addr, void *buf, size_t len);
 
 #define LOWCORE_VMCORE_INFO	0xe0cu
 #define LOWCORE_OS_INFO		0xe18u
@@ -36,11 +38,12 @@ uint32_t s390_cksm(const unsigned char *p, size_t len);
 int s390_vmcoreinfo_note(const unsigned char *buf, size_t len, const unsigned char **text,
 			 size_t *text_len, struct err *e);
 
-/* The VMCOREINFO text of an s390x core, from the lowcore's pointer or,
+/* The VMCOREINFO text of an s390x core (its memory read through read),
+ * from the lowcore's pointer or,
  * failing that, os_info's entry: 0 with *text malloc'd (NUL-terminated)
  * and how saying where it was found (for `info`), or -1 with e saying why
  * there is none. */
-int s390_lowcore_vmcoreinfo(const struct vmcore *vc, char **text, char *how, size_t howlen,
-			    struct err *e);
+int s390_lowcore_vmcoreinfo(lowcore_read_fn *read, const void *arg, char **text, char *how,
+			    size_t howlen, struct err *e);
 
 #endif

@@ -270,20 +270,26 @@ static void find_vmcoreinfo(struct vmcore *vc)
 	snprintf(vc->vmcoreinfo_src, sizeof(vc->vmcoreinfo_src), "the VMCOREINFO note");
 }
 
+static int read_phys(const void *vc, uint64_t addr, void *buf, size_t len)
+{
+	return vmcore_read_phys(vc, addr, buf, len);
+}
+
 /* A core without it (QEMU's dump-guest-memory) may still hold it in
  * memory, where s390's kernel says it is. */
 static void vmcoreinfo_in_memory(struct vmcore *vc)
 {
 	struct err e;
-	char how[128];
+	char how[128], *text = NULL;
 
 	if (vc->vmcoreinfo || vc->ehdr.e_machine != EM_S390 || vc->elfclass != ELFCLASS64)
 		return;
-	if (s390_lowcore_vmcoreinfo(vc, &vc->vmcoreinfo, how, sizeof(how), &e) < 0) {
+	if (s390_lowcore_vmcoreinfo(read_phys, vc, &text, how, sizeof(how), &e) < 0 || !text) {
 		snprintf(vc->vmcoreinfo_src, sizeof(vc->vmcoreinfo_src), "%s", e.msg);
 		return;
 	}
-	vc->vmcoreinfo_len = strlen(vc->vmcoreinfo);
+	vc->vmcoreinfo = text;
+	vc->vmcoreinfo_len = strlen(text);
 	vc->vmcoreinfo_in_memory = 1;
 	snprintf(vc->vmcoreinfo_src, sizeof(vc->vmcoreinfo_src), "memory, through %s", how);
 }
