@@ -47,16 +47,27 @@
 //config:	                    cache, private cache, user, free; hwpoison
 //config:	                    and offline always), pages kept. Classes
 //config:	                    other than zero need the crashed kernel's
-//config:	                    VMCOREINFO (x86_64 only, for now); without
+//config:	                    VMCOREINFO (x86_64, s390x); without
 //config:	                    it a warning says what is missing (still
 //config:	                    exit 0). Zero pages are counted by reading
 //config:	                    the pages the other classes keep
 //config:	    vtop VMCORE ADDR...
 //config:	                    translate kernel virtual addresses through
 //config:	                    the crashed kernel's page tables (x86_64:
-//config:	                    SYMBOL(init_top_pgt), 4 or 5 levels): one
+//config:	                    SYMBOL(init_top_pgt), 4 or 5 levels; s390x:
+//config:	                    the DAT tables from swapper_pg_dir): one
 //config:	                    "VADDR PADDR" line each, or "VADDR -" and
 //config:	                    exit 1 if one is not mapped
+//config:	    symbol VMCORE ADDR...
+//config:	                    name kernel text addresses from the dump's
+//config:	                    own symbol table (VMCOREINFO's kallsyms,
+//config:	                    Linux 6.0+; no vmlinux): "ADDR func+0xOFF/
+//config:	                    0xSIZE" each, or "ADDR -" and exit 1
+//config:	    triage VMCORE   what crashed: the report in the log, its
+//config:	                    kind, task, taint, uptime; every CPU's PC
+//config:	                    (s390x: and r14) symbolized; the kernel's
+//config:	                    printed trace; a signature that is the same
+//config:	                    for the same bug elsewhere (docs/TRIAGE.md)
 //config:	    convert IN OUT  write the dump IN (ELF, kdump-compressed, or a
 //config:	                    flattened stream: a file, or - for standard
 //config:	                    input) to the new file OUT, which is named
@@ -122,6 +133,7 @@
 #include "base/err.h"
 #include "base/hexdump.h"
 #include "base/json.h"
+#include "core/kallsyms.h"
 #include "core/kdump.h"
 #include "core/printk.h"
 #include "core/vaddr.h"
@@ -130,6 +142,7 @@
 #include "job/dumpjob.h"
 #include "job/inspect.h"
 #include "job/report.h"
+#include "job/triage.h"
 #include "write/dumptarget.h"
 #include "write/flatread.h"
 #include "write/pagefilter.h"
@@ -543,6 +556,57 @@ static int cmd_vtop(struct inspect *ctx)
 	return rc;
 }
 
+/* ---- symbols and triage -------------------------------------------------- */
+
+static int cmd_symbol(struct inspect *ctx)
+{
+	struct kallsyms ks;
+	struct err e;
+	int rc = EXIT_OK;
+
+	if (ctx->nargs < 1)
+		usage_error("symbol takes VMCORE ADDR...");
+	for (int i = 0; i < ctx->nargs; i++) {
+		uint64_t a;
+
+		if (parse_u64(ctx->args[i], &a) < 0)
+			usage_error("bad address '%s'", ctx->args[i]);
+	}
+	open_core(ctx);
+	if (kallsyms_open(&ks, &ctx->vc, &e) < 0)
+		die(e.status, "%s: %s", ctx->path, e.msg);
+	for (int i = 0; i < ctx->nargs; i++) {
+		char name[KALLSYMS_NAME_MAX];
+		uint64_t a, off, size;
+
+		parse_u64(ctx->args[i], &a);
+		if (kallsyms_lookup(&ks, a, name, sizeof(name), &off, &size) == 0) {
+			printf("0x%016" PRIx64 " %s+0x%" PRIx64 "/0x%" PRIx64 "\n", a, name, off, size);
+		} else {
+			printf("0x%016" PRIx64 " -\n", a);
+			rc = EXIT_DAMAGED;
+		}
+	}
+	kallsyms_close(&ks);
+	return rc;
+}
+
+static int cmd_triage(struct inspect *ctx)
+{
+	struct triage *t = xmalloc(sizeof(*t));
+	struct err e;
+
+	open_core(ctx);
+	if (triage_run(&ctx->vc, t, &e) < 0)
+		die(e.status, "%s: %s", ctx->path, e.msg);
+	if (ctx->json)
+		triage_json(stdout, t, ctx->path);
+	else
+		triage_print(stdout, t);
+	free(t);
+	return EXIT_OK;
+}
+
 /* ---- convert ----------------------------------------------------------- */
 
 static int cmd_convert(struct inspect *ctx)
@@ -600,6 +664,8 @@ static const struct command commands[] = {
 	{ "pages", cmd_pages, TAKES_JSON | TAKES_LEVEL, 0 },
 	{ "convert", cmd_convert, TAKES_LEVEL | TAKES_CONVERT, 1 },
 	{ "vtop", cmd_vtop, 0, -1 },
+	{ "symbol", cmd_symbol, 0, -1 },
+	{ "triage", cmd_triage, TAKES_JSON, 0 },
 };
 
 enum { OPT_JSON = 256, OPT_GET, OPT_PHYS, OPT_VIRT, OPT_HEX, OPT_SINCE, OPT_TAIL, OPT_FORMAT,
