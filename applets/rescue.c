@@ -85,6 +85,7 @@
 #include "core/vmcore.h"
 #include "job/bootparam.h"
 #include "job/dumpjob.h"
+#include "job/triage.h"
 #include "sys/cmdline.h"
 #include "sys/s390.h"
 
@@ -114,7 +115,7 @@ struct rescue {
 	int tty, line_mode;	/* a terminal; one that only sends lines */
 	/* What the screen shows. */
 	int have_vmcore;
-	char release[80], crashed[64], panic[256];
+	char release[80], crashed[64], panic[256], where[320];
 	uint64_t size;
 	struct dumpjob_plan plan;
 	int plan_rc;
@@ -225,7 +226,6 @@ static int is_line_console(struct rescue *r)
 
 static void look(struct rescue *r)
 {
-	struct err err;
 	char val[64];
 	struct window w;
 	struct vmcore vc;
@@ -248,8 +248,8 @@ static void look(struct rescue *r)
 		} else {
 			snprintf(r->crashed, sizeof(r->crashed), "unknown");
 		}
-		if (printk_find_panic(&vc, r->panic, sizeof(r->panic), &err) != 1)
-			snprintf(r->panic, sizeof(r->panic), "(no panic message found)");
+		/* The report in the log, and where it crashed (docs/TRIAGE.md). */
+		triage_summary(&vc, r->panic, sizeof(r->panic), r->where, sizeof(r->where));
 		vmcore_close(&vc);
 	}
 	window_close(&w);
@@ -289,7 +289,8 @@ static void show_status(struct rescue *r)
 		return;
 	}
 	printf("Crashed kernel: %s, crashed %s\n", r->release, r->crashed);
-	printf("Crash:          %s\n", r->panic);
+	printf("Crash:          %s\n%s%s%s", r->panic, r->where[0] ? "Crashed in:     " : "",
+	       r->where, r->where[0] ? "\n" : "");
 	printf("Dump:           %" PRIu64 " MiB\n", r->size >> 20);
 	printf("Dump format:    %s\n", r->output);
 	int bound = r->set.format == DUMP_FORMAT_KDUMP;

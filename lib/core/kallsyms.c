@@ -82,7 +82,7 @@ static int index_names(struct kallsyms *ks, struct err *e)
 int kallsyms_open(struct kallsyms *ks, const struct vmcore *vc, struct err *e)
 {
 	unsigned char raw[512];
-	struct syms s;
+	struct syms s = { 0 };
 	uint32_t negative = 0;
 
 	memset(ks, 0, sizeof(*ks));

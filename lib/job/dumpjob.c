@@ -16,6 +16,7 @@
 #include "core/printk.h"
 #include "disk/dumpfind.h"
 #include "job/dumpjob.h"
+#include "job/triage.h"
 #include "write/dump.h"
 #include "write/dumptarget.h"
 #include "write/kdumpwrite.h"
@@ -420,6 +421,7 @@ static void write_info_json(struct dumpjob *j, const struct dump_target *t, int 
 	}
 	json_end(&js);
 	json_str(&js, "reason", t->reason[0] ? t->reason : NULL);
+	triage_info_json(&js, &j->vc);
 	json_str(&js, "writer", "dumpbox " DUMPBOX_VERSION);
 	json_u64(&js, "peak_rss_kib", peak_rss_kib());
 	json_finish(&js);

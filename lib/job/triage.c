@@ -22,21 +22,27 @@
 /* The text after "[ s.us] ", and the stamp in *ns (if any). */
 static const char *unstamped(const char *line, uint64_t *ns)
 {
-	const char *p = line;
+	const char *p = line + 1;
+	char *end;
 	unsigned long long s, us;
-	int n = 0;
 
 	if (ns)
 		*ns = 0;
-	if (*p != '[')
+	if (*line != '[')
 		return line;
-	if (sscanf(p, "[%llu.%llu]%n", &s, &us, &n) == 2 && n > 0) {
-		if (ns)
-			*ns = s * 1000000000ull + us * 1000ull;
-		p += n;
-		return *p == ' ' ? p + 1 : p;
-	}
-	return line;
+	while (*p == ' ')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return line;
+	s = strtoull(p, &end, 10);
+	if (*end != '.' || !isdigit((unsigned char)end[1]))
+		return line;
+	us = strtoull(end + 1, &end, 10);
+	if (*end != ']')
+		return line;
+	if (ns)
+		*ns = s * 1000000000ull + us * 1000ull;
+	return end[1] == ' ' ? end + 2 : end + 1;
 }
 
 static int starts(const char *s, const char *prefix)
@@ -105,12 +111,26 @@ static void decode_taint(struct triage *t)
 static void parse_task(struct triage *t, const char *s)
 {
 	const char *c, *tn;
-	int n = 0;
+	char *end;
+	size_t n;
 
-	if (sscanf(s, "CPU: %ld PID: %ld Comm: %31s%n", &t->log_cpu, &t->log_pid, t->comm, &n) < 3)
+	if (!starts(s, "CPU: "))
 		return;
+	t->log_cpu = strtol(s + 5, &end, 10);
+	if (end == s + 5 || !starts(end, " PID: "))
+		return;
+	c = end + 6;
+	t->log_pid = strtol(c, &end, 10);
+	if (end == c || !starts(end, " Comm: "))
+		return;
+	c = end + 7;
+	n = strcspn(c, " ");
+	if (n == 0 || n >= sizeof(t->comm))
+		return;
+	memcpy(t->comm, c, n);
+	t->comm[n] = '\0';
 	t->have_task = 1;
-	c = s + n;
+	c += n;
 	tn = strstr(c, "Tainted: ");
 	if (!tn || strstr(c, "Not tainted"))
 		return;
@@ -118,7 +138,7 @@ static void parse_task(struct triage *t, const char *s)
 	/* The flags: letters and the blanks between them, up to the
 	 * release (which starts with a digit). */
 	n = 0;
-	for (; *tn && !isdigit((unsigned char)*tn) && n + 1 < (int)sizeof(t->taint); tn++)
+	for (; *tn && !isdigit((unsigned char)*tn) && n + 1 < sizeof(t->taint); tn++)
 		if (isalpha((unsigned char)*tn))
 			t->taint[n++] = *tn;
 	t->taint[n] = '\0';
@@ -432,6 +452,60 @@ int triage_run(const struct vmcore *vc, struct triage *t, struct err *e)
 	if (t->have_kallsyms)
 		kallsyms_close(&ks);
 	return 0;
+}
+
+const struct triage_cpu *triage_crashed_cpu(const struct triage *t)
+{
+	for (size_t i = 0; i < t->ncpus; i++)
+		if (t->cpus[i].crashed)
+			return &t->cpus[i];
+	return t->ncpus ? &t->cpus[0] : NULL;
+}
+
+void triage_summary(const struct vmcore *vc, char *panic, size_t plen, char *where,
+		    size_t wlen)
+{
+	struct triage *t = xmalloc(sizeof(*t));
+	const struct triage_cpu *c;
+	struct err e;
+	size_t n = 0;
+
+	where[0] = '\0';
+	/* An oops that went straight to the capture kernel (kdump loaded)
+	 * prints no panic: the log's last oops or BUG line, then. */
+	if (printk_find_panic(vc, panic, plen, &e) != 1)
+		snprintf(panic, plen, "(no panic message found)");
+	if (triage_run(vc, t, &e) == 0 && t->have_report) {
+		snprintf(panic, plen, "%s", t->panic[0] ? t->panic : t->report);
+		c = triage_crashed_cpu(t);
+		if (c && c->pc_sym[0])
+			n += (size_t)snprintf(where, wlen, "%s on CPU %u", c->pc_sym, c->index);
+		if (t->have_task && n < wlen)
+			n += (size_t)snprintf(where + n, wlen - n, "%s(PID %ld %s)", n ? " " : "",
+					      t->log_pid, t->comm);
+		if (n < wlen)
+			snprintf(where + n, wlen - n, "%ssignature %s", n ? ", " : "", t->signature);
+	}
+	free(t);
+}
+
+void triage_info_json(struct json *j, const struct vmcore *vc)
+{
+	struct triage *t = xmalloc(sizeof(*t));
+	const struct triage_cpu *c = NULL;
+	struct err e;
+	int ok = triage_run(vc, t, &e) == 0 && t->have_report;
+
+	if (ok)
+		c = triage_crashed_cpu(t);
+	json_object(j, "triage");
+	json_str(j, "kind", ok ? t->kind : NULL);
+	json_str(j, "report", ok ? t->report : NULL);
+	json_str(j, "panic", ok && t->panic[0] ? t->panic : NULL);
+	json_str(j, "pc_symbol", c && c->pc_sym[0] ? c->pc_sym : NULL);
+	json_str(j, "signature", ok ? t->signature : NULL);
+	json_end(j);
+	free(t);
 }
 
 /* ---- output ------------------------------------------------------------ */

@@ -76,6 +76,20 @@ void triage_from_log(struct triage *t, const char *const *lines, unsigned n);
 /* The report's first line normalized for the signature, into out. */
 void triage_normalize(const char *line, char *out, size_t len);
 
+/* For a screen's header: the panic line (else the report's first line,
+ * else "(no panic message found)"), and where: "func+0x1/0x2 on CPU N
+ * (PID P comm), signature S" as far as known, or "". */
+void triage_summary(const struct vmcore *vc, char *panic, size_t plen, char *where,
+		    size_t wlen);
+
+/* The crashed CPU (the report's PID), else the first; NULL: none. */
+const struct triage_cpu *triage_crashed_cpu(const struct triage *t);
+
+/* "triage": { kind, report, panic, pc_symbol, signature } (nulls when
+ * unknown) into an open JSON object: the dump directory's info.json. */
+struct json;
+void triage_info_json(struct json *j, const struct vmcore *vc);
+
 void triage_print(FILE *out, const struct triage *t);
 void triage_json(FILE *out, const struct triage *t, const char *path);
 
