@@ -1,12 +1,48 @@
 /* What diskprep info says about a dump disk (disk/diskreport.h). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/dumpbox.h"
 #include "base/json.h"
+#include "core/crashreport.h"
 #include "disk/diskreport.h"
 #include "disk/dumpdisk.h"
 
+/* The crash report in the log the disk keeps: written before the dump,
+ * so it is there even when the dump is not. NULL when it has none. */
+static struct crash_report *report_of(const char *log, size_t len)
+{
+	struct crash_report *r;
+	char *text, **lines;
+	size_t n = 0;
+
+	if (!log || !len)
+		return NULL;
+	text = xmalloc(len + 1);
+	memcpy(text, log, len);
+	text[len] = '\0';
+	lines = xmalloc((len / 2 + 2) * sizeof(*lines));
+	for (char *p = text; *p;) {
+		char *e = strchr(p, '\n');
+
+		lines[n++] = p;
+		if (!e)
+			break;
+		*e = '\0';
+		p = e + 1;
+	}
+	r = xcalloc(1, sizeof(*r));
+	crash_report_read(r, (const char *const *)lines, (unsigned)n);
+	free(lines);
+	free(text);
+	if (!r->have_report) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
 
 void diskreport_json(FILE *out, const char *dev, const struct dumpdisk *d, const char *log,
 		     size_t loglen)
@@ -60,6 +96,19 @@ void diskreport_json(FILE *out, const char *dev, const struct dumpdisk *d, const
 		json_strn(&j, "log", log, loglen);
 	else
 		json_null(&j, "log");
+	struct crash_report *r = report_of(log, loglen);
+
+	if (r) {
+		json_object(&j, "triage");
+		json_str(&j, "kind", r->kind);
+		json_str(&j, "report", r->report);
+		json_str(&j, "panic", r->panic[0] ? r->panic : NULL);
+		json_str(&j, "signature", r->signature);
+		json_end(&j);
+		free(r);
+	} else {
+		json_null(&j, "triage");
+	}
 	json_finish(&j);
 }
 

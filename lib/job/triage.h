@@ -1,8 +1,8 @@
 /* Triage from the dump alone: what crashed, where, and a signature that
  * is the same for the same bug on other machines and boots. From the
- * kernel log (the crash report: crashlog), the CPU notes, VMCOREINFO and
- * the kernel's own symbol table (core/kallsyms.h); no vmlinux. The
- * signature's normalization is docs/TRIAGE.md's. */
+ * kernel log (the crash report: core/crashreport.h), the CPU notes,
+ * VMCOREINFO and the kernel's own symbol table (core/kallsyms.h); no
+ * vmlinux. */
 #ifndef DUMPBOX_TRIAGE_H
 #define DUMPBOX_TRIAGE_H
 
@@ -11,18 +11,11 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "core/crashreport.h"
 
 struct vmcore;
 
-#define TRIAGE_MAX_FRAMES	32
-#define TRIAGE_SIG_FRAMES	5
 #define TRIAGE_MAX_CPUS		64
-
-struct triage_frame {
-	char name[128];		/* function, as the trace printed it */
-	char module[64];	/* "[ext4]" of a module's, else "" */
-	int unreliable;		/* printed with "? " */
-};
 
 struct triage_cpu {
 	unsigned index;		/* its NT_PRSTATUS note's place: the CPU */
@@ -38,43 +31,19 @@ struct triage_cpu {
 
 struct triage {
 	char release[65], build_id[48];
-	/* The crash report in the log. */
-	int have_log, have_report;
+	int have_log;
 	char log_why[256];
-	char kind[40];		/* "panic", "oops", "BUG", "WARNING", ... */
-	char report[256];	/* its first line, without the time stamp */
-	char panic[256];	/* the "Kernel panic - not syncing" line, or "" */
-	uint64_t uptime_ns;	/* the time stamp of the report's first line */
-	int have_task;
-	long log_cpu;
-	long log_pid;
-	char comm[32];
-	char taint[32];		/* the flags as printed, "" when not tainted */
-	char taint_text[512];	/* the flags decoded, "; " between them */
-	struct triage_frame frames[TRIAGE_MAX_FRAMES];
-	size_t nframes;
+	struct crash_report log;	/* the crash report in the log */
 	/* The CPUs and their registers, symbolized. */
 	struct triage_cpu cpus[TRIAGE_MAX_CPUS];
 	size_t ncpus;
 	int have_kallsyms;
 	char kallsyms_why[256];
-	/* The signature: a hash of sig_text. */
-	char signature[17];
-	char sig_text[1024];
-	size_t sig_frames;
 };
 
 /* Read what the dump tells. 0 (some parts may be missing: their why is
  * set), or -1 with e when there is nothing to read at all. */
 int triage_run(const struct vmcore *vc, struct triage *t, struct err *e);
-
-/* From the lines of a log (oldest first, with their "[ s.us] " stamps):
- * the report, the task, the taint, the trace, the signature. For
- * triage_run and tests. */
-void triage_from_log(struct triage *t, const char *const *lines, unsigned n);
-
-/* The report's first line normalized for the signature, into out. */
-void triage_normalize(const char *line, char *out, size_t len);
 
 /* For a screen's header: the panic line (else the report's first line,
  * else "(no panic message found)"), and where: "func+0x1/0x2 on CPU N

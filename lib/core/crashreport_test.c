@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "base/dumpbox.h"
-#include "job/triage.h"
+#include "core/crashreport.h"
 
 /* A NULL dereference in a module, x86_64, as 6.1 prints it. */
 static const char *const null_deref[] = {
@@ -34,18 +34,18 @@ static const char *const null_deref[] = {
 	"[  131.204700] Kernel panic - not syncing: Fatal exception",
 };
 
-static void triage_lines(struct triage *t, const char *const *lines, unsigned n)
+static void report_lines(struct crash_report *t, const char *const *lines, unsigned n)
 {
 	memset(t, 0, sizeof(*t));
-	triage_from_log(t, lines, n);
+	crash_report_read(t, lines, n);
 }
 
 static void an_oops_names_its_kind_task_taint_and_trace(void **state)
 {
-	static struct triage t;
+	static struct crash_report t;
 
 	(void)state;
-	triage_lines(&t, null_deref, ARRAY_SIZE(null_deref));
+	report_lines(&t, null_deref, ARRAY_SIZE(null_deref));
 	assert_true(t.have_report);
 	assert_string_equal(t.kind, "oops");
 	assert_string_equal(t.report, "BUG: kernel NULL pointer dereference, address: 0000000000000008");
@@ -84,11 +84,11 @@ static void the_same_bug_elsewhere_has_the_same_signature(void **state)
 		"[ 5012.000115]  entry_SYSCALL_64_after_hwframe+0x64/0xce",
 		"[ 5012.000120] Kernel panic - not syncing: Fatal exception",
 	};
-	static struct triage a, b;
+	static struct crash_report a, b;
 
 	(void)state;
-	triage_lines(&a, null_deref, ARRAY_SIZE(null_deref));
-	triage_lines(&b, elsewhere, ARRAY_SIZE(elsewhere));
+	report_lines(&a, null_deref, ARRAY_SIZE(null_deref));
+	report_lines(&b, elsewhere, ARRAY_SIZE(elsewhere));
 	assert_int_equal(a.sig_frames, 5);
 	assert_string_equal(a.sig_text, b.sig_text);
 	assert_string_equal(a.signature, b.signature);
@@ -110,11 +110,11 @@ static void another_bug_has_another_signature(void **state)
 		"[   10.0]  do_one_initcall+0x56/0x220",
 		"[   10.0] Kernel panic - not syncing: Fatal exception",
 	};
-	static struct triage a, b;
+	static struct crash_report a, b;
 
 	(void)state;
-	triage_lines(&a, null_deref, ARRAY_SIZE(null_deref));
-	triage_lines(&b, other, ARRAY_SIZE(other));
+	report_lines(&a, null_deref, ARRAY_SIZE(null_deref));
+	report_lines(&b, other, ARRAY_SIZE(other));
 	assert_string_not_equal(a.signature, b.signature);
 	assert_string_equal(b.taint, "");
 }
@@ -133,10 +133,10 @@ static void an_s390x_trace_reads_the_same(void **state)
 		"[    2.387400]  [<00000000006bff7a>] __handle_sysrq+0xf2/0x198 ",
 		"[    2.387414]  [<00000000006c05b4>] write_sysrq_trigger+0x54/0x70 ",
 	};
-	static struct triage t;
+	static struct crash_report t;
 
 	(void)state;
-	triage_lines(&t, s390, ARRAY_SIZE(s390));
+	report_lines(&t, s390, ARRAY_SIZE(s390));
 	assert_string_equal(t.kind, "sysrq");
 	assert_int_equal(t.nframes, 4);
 	assert_string_equal(t.frames[3].name, "write_sysrq_trigger");
@@ -150,10 +150,10 @@ static void an_s390x_trace_reads_the_same(void **state)
 static void a_log_without_a_crash_has_no_report(void **state)
 {
 	static const char *const calm[] = { "[    1.0] Linux version 6.1.0", "[    2.0] Run /init" };
-	static struct triage t;
+	static struct crash_report t;
 
 	(void)state;
-	triage_lines(&t, calm, ARRAY_SIZE(calm));
+	report_lines(&t, calm, ARRAY_SIZE(calm));
 	assert_false(t.have_report);
 	assert_int_equal(t.nframes, 0);
 }
@@ -163,15 +163,15 @@ static void normalizing_drops_numbers_and_addresses(void **state)
 	char out[128];
 
 	(void)state;
-	triage_normalize("INFO: task kworker/3:1:123 blocked for more than 120 seconds.", out,
+	crash_normalize("INFO: task kworker/3:1:123 blocked for more than 120 seconds.", out,
 			 sizeof(out));
 	assert_string_equal(out, "INFO: task kworker/N:N:N blocked for more than N seconds.");
-	triage_normalize("general protection fault, probably for non-canonical address "
+	crash_normalize("general protection fault, probably for non-canonical address "
 			 "0xdead000000000100: 0000 [#1]", out, sizeof(out));
 	assert_string_equal(out, "general protection fault, probably for non-canonical address "
 			    "0x?: N [#N]");
 	/* Names with digits keep them. */
-	triage_normalize("WARNING: CPU: 1 PID: 9 at drivers/md/raid5.c:42 raid5_run+0x1/0x2",
+	crash_normalize("WARNING: CPU: 1 PID: 9 at drivers/md/raid5.c:42 raid5_run+0x1/0x2",
 			 out, sizeof(out));
 	assert_string_equal(out, "WARNING: CPU: N PID: N at drivers/md/raid5.c:N raid5_run+0x?/0x?");
 }
