@@ -79,6 +79,26 @@ static int index_names(struct kallsyms *ks, struct err *e)
 	return 0;
 }
 
+static void text_bounds(struct kallsyms *ks)
+{
+	static const char *const mark[] = { "_stext", "_etext", "_sinittext", "_einittext" };
+	uint64_t *at[] = { &ks->text[0], &ks->text[1], &ks->inittext[0], &ks->inittext[1] };
+	char name[KALLSYMS_NAME_MAX], type;
+
+	for (uint32_t i = 0; i < ks->num; i++) {
+		kallsyms_name(ks, i, name, sizeof(name), &type);
+		if (name[0] != '_')
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(mark); k++)
+			if (strcmp(name, mark[k]) == 0)
+				*at[k] = kallsyms_address(ks, i);
+	}
+	if (ks->text[1] <= ks->text[0])
+		ks->text[0] = ks->text[1] = 0;
+	if (ks->inittext[1] <= ks->inittext[0])
+		ks->inittext[0] = ks->inittext[1] = 0;
+}
+
 int kallsyms_open(struct kallsyms *ks, const struct vmcore *vc, struct err *e)
 {
 	unsigned char raw[512];
@@ -122,6 +142,7 @@ int kallsyms_open(struct kallsyms *ks, const struct vmcore *vc, struct err *e)
 		kallsyms_close(ks);
 		return -1;
 	}
+	text_bounds(ks);
 	return 0;
 }
 
@@ -181,6 +202,9 @@ int kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, char *name, size_t
 	char type;
 
 	if (!ks->num || addr < kallsyms_address(ks, 0))
+		return -1;
+	if (ks->text[1] && !(addr >= ks->text[0] && addr < ks->text[1]) &&
+	    !(addr >= ks->inittext[0] && addr < ks->inittext[1]))
 		return -1;
 	/* The last symbol at or below addr... */
 	while (hi - lo > 1) {

@@ -37,6 +37,9 @@ struct kallsyms {
 	unsigned char *names;	/* names_len bytes */
 	size_t names_len;
 	uint32_t *name_pos;	/* where symbol i's entry starts in names */
+	/* Kernel text, as the kernel's is_ksym_addr() sees it: _stext to
+	 * _etext, _sinittext to _einittext (0, 0: not found). */
+	uint64_t text[2], inittext[2];
 	char *tokens;		/* the token table, NUL-terminated strings */
 	size_t tokens_len;
 	uint16_t token_index[256];
@@ -56,8 +59,9 @@ void kallsyms_name(const struct kallsyms *ks, uint32_t i, char *name, size_t len
 
 /* The text symbol addr falls in, as the kernel's %pS prints it: 0 with
  * name, *off (from its start) and *size (to the next symbol's address);
- * -1 when addr is before the first symbol, after the last one (a
- * module's address, or no kernel text), or in a symbol that is not text. */
+ * -1 when addr is outside the kernel's text (before the first symbol,
+ * after _etext and outside the init text: a module's address, data) or
+ * in a symbol that is not text. */
 int kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, char *name, size_t len,
 		    uint64_t *off, uint64_t *size);
 

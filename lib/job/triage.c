@@ -11,6 +11,7 @@
 #include "core/kallsyms.h"
 #include "core/notes.h"
 #include "core/printk.h"
+#include "core/vaddr.h"
 #include "core/vmcore.h"
 #include "job/triage.h"
 
@@ -44,7 +45,7 @@ static void cpus(const struct vmcore *vc, struct triage *t, const struct kallsym
 	for (size_t i = 0; i < vc->nnotes && t->ncpus < TRIAGE_MAX_CPUS; i++) {
 		const struct vmcore_note *n = &vc->notes[i];
 		const struct note_layout *l;
-		const struct note_field *pc, *ra;
+		const struct note_field *pc, *ra, *sp;
 		struct triage_cpu *c;
 		uint64_t v[2];
 
@@ -52,7 +53,8 @@ static void cpus(const struct vmcore *vc, struct triage *t, const struct kallsym
 			continue;
 		pc = field(l, s390 ? "psw_addr" : "rip");
 		ra = s390 ? field(l, "r14") : NULL;
-		if (!pc)
+		sp = field(l, s390 ? "r15" : "rsp");
+		if (!pc || !sp)
 			continue;
 		c = &t->cpus[t->ncpus];
 		c->index = (unsigned)t->ncpus++;
@@ -62,6 +64,9 @@ static void cpus(const struct vmcore *vc, struct triage *t, const struct kallsym
 		notes_field(vc, n, pc, v);
 		c->pc = v[1];
 		symbolize(ks, c->pc, c->pc_sym, sizeof(c->pc_sym));
+		c->sp_name = sp->name;
+		notes_field(vc, n, sp, v);
+		c->sp = v[1];
 		if (ra) {
 			c->ra_name = ra->name;
 			notes_field(vc, n, ra, v);
@@ -69,6 +74,42 @@ static void cpus(const struct vmcore *vc, struct triage *t, const struct kallsym
 			symbolize(ks, c->ra, c->ra_sym, sizeof(c->ra_sym));
 		}
 	}
+}
+
+/* From the stack pointer to the top of its THREAD_SIZE-aligned stack,
+ * every aligned word that is a kernel text address. Without unwinding
+ * information this cannot tell a return address from a stale one. */
+static void scan_stack(const struct vmcore *vc, struct triage *t, const struct kallsyms *ks)
+{
+	const struct triage_cpu *c = triage_crashed_cpu(t);
+	unsigned char *buf;
+	uint64_t top;
+	size_t len;
+
+	if (!c || !ks) {
+		snprintf(t->stack_why, sizeof(t->stack_why), "%s",
+			 !c ? "no CPU notes" : "no kernel symbols");
+		return;
+	}
+	top = (c->sp & ~(uint64_t)(TRIAGE_THREAD_SIZE - 1)) + TRIAGE_THREAD_SIZE;
+	len = (size_t)(top - (c->sp & ~7ull));
+	buf = xmalloc(len);
+	if (vmcore_read_virt(vc, c->sp & ~7ull, buf, len) < 0) {
+		snprintf(t->stack_why, sizeof(t->stack_why), "the stack at 0x%" PRIx64
+			 " is not in the dump", c->sp);
+		free(buf);
+		return;
+	}
+	for (size_t o = 0; o + 8 <= len && t->nstack < TRIAGE_MAX_STACK; o += 8) {
+		struct triage_slot *s = &t->stack[t->nstack];
+
+		s->addr = vmcore_u64(vc, buf + o);
+		s->at = (c->sp & ~7ull) + o;
+		symbolize(ks, s->addr, s->sym, sizeof(s->sym));
+		if (s->sym[0])
+			t->nstack++;
+	}
+	free(buf);
 }
 
 /* ---- the whole --------------------------------------------------------- */
@@ -124,6 +165,7 @@ int triage_run(const struct vmcore *vc, struct triage *t, struct err *e)
 	if (!t->have_kallsyms)
 		snprintf(t->kallsyms_why, sizeof(t->kallsyms_why), "%.250s", kerr.msg);
 	cpus(vc, t, t->have_kallsyms ? &ks : NULL);
+	scan_stack(vc, t, t->have_kallsyms ? &ks : NULL);
 	if (t->have_kallsyms)
 		kallsyms_close(&ks);
 	return 0;
@@ -217,6 +259,16 @@ void triage_print(FILE *out, const struct triage *t)
 	}
 	if (!t->have_kallsyms)
 		fprintf(out, "Symbols:         none (%s)\n", t->kallsyms_why);
+	if (t->nstack) {
+		const struct triage_cpu *c = triage_crashed_cpu(t);
+
+		fprintf(out, "Stack:           text addresses from %s 0x%016" PRIx64 " up (? : not "
+			"unwound, maybe stale)\n", c->sp_name, c->sp);
+		for (size_t i = 0; i < t->nstack; i++)
+			fprintf(out, "  [%016" PRIx64 "] ? %s\n", t->stack[i].at, t->stack[i].sym);
+	} else if (t->stack_why[0]) {
+		fprintf(out, "Stack:           not scanned (%s)\n", t->stack_why);
+	}
 	if (t->log.nframes) {
 		fprintf(out, "Trace:           (as the kernel printed it)\n");
 		for (size_t i = 0; i < t->log.nframes; i++)
@@ -265,6 +317,8 @@ void triage_json(FILE *out, const struct triage *t, const char *path)
 		json_u64(&j, "cpu", c->index);
 		json_i64(&j, "pid", c->pid);
 		json_bool(&j, "crashed", c->crashed);
+		snprintf(hex, sizeof(hex), "0x%016" PRIx64, c->sp);
+		json_str(&j, "sp", hex);
 		/* Addresses as hex strings: a JSON number past 2^53 is a
 		 * double to most readers (jq). */
 		snprintf(hex, sizeof(hex), "0x%016" PRIx64, c->pc);
@@ -279,6 +333,20 @@ void triage_json(FILE *out, const struct triage *t, const char *path)
 	}
 	json_end(&j);
 	json_str(&j, "symbols_error", t->have_kallsyms ? NULL : t->kallsyms_why);
+	json_array(&j, "stack");
+	for (size_t i = 0; i < t->nstack; i++) {
+		char hex[24];
+
+		json_object(&j, NULL);
+		snprintf(hex, sizeof(hex), "0x%016" PRIx64, t->stack[i].at);
+		json_str(&j, "at", hex);
+		snprintf(hex, sizeof(hex), "0x%016" PRIx64, t->stack[i].addr);
+		json_str(&j, "address", hex);
+		json_str(&j, "symbol", t->stack[i].sym);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_str(&j, "stack_error", t->nstack || !t->stack_why[0] ? NULL : t->stack_why);
 	json_array(&j, "trace");
 	for (size_t i = 0; i < t->log.nframes; i++) {
 		json_object(&j, NULL);

@@ -16,6 +16,9 @@
 struct vmcore;
 
 #define TRIAGE_MAX_CPUS		64
+#define TRIAGE_MAX_STACK	64
+/* The kernel stack of x86_64 and s390x (THREAD_SIZE, without KASAN). */
+#define TRIAGE_THREAD_SIZE	16384u
 
 struct triage_cpu {
 	unsigned index;		/* its NT_PRSTATUS note's place: the CPU */
@@ -27,6 +30,16 @@ struct triage_cpu {
 	const char *ra_name;	/* s390x "r14", or NULL */
 	uint64_t ra;
 	char ra_sym[192];
+	const char *sp_name;	/* "rsp", "r15" */
+	uint64_t sp;
+};
+
+/* A word on the crashed task's stack that is a kernel text address: a
+ * return address, or a stale one (the kernel prints such with "?"). */
+struct triage_slot {
+	uint64_t at;		/* where on the stack */
+	uint64_t addr;
+	char sym[192];
 };
 
 struct triage {
@@ -39,6 +52,10 @@ struct triage {
 	size_t ncpus;
 	int have_kallsyms;
 	char kallsyms_why[256];
+	/* The crashed CPU's stack, from its stack pointer to the top. */
+	struct triage_slot stack[TRIAGE_MAX_STACK];
+	size_t nstack;
+	char stack_why[128];	/* why it could not be scanned, or "" */
 };
 
 /* Read what the dump tells. 0 (some parts may be missing: their why is
