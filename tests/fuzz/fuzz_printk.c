@@ -1,6 +1,7 @@
 /* libFuzzer target: the kernel log walks of lib/printk over any VMCOREINFO
  * text and any memory, in both byte orders and word sizes, and the
- * formatting of whatever records come out.
+ * formatting of whatever records come out, and the crash report read
+ * from their last lines (core/crashreport).
  *
  * Input: a flags byte (1 big-endian, 2 32-bit, 4 stop after a few
  * records), a little-endian u16 length, that many bytes of VMCOREINFO
@@ -19,13 +20,18 @@
 
 #include "base/dumpbox.h"
 #include "base/window.h"
+#include "core/crashreport.h"
 #include "core/printk.h"
 #include "core/vmcore.h"
+
+#define LAST 48
 
 struct sink {
 	struct printk_writer w;
 	struct printk_panic panic;
 	size_t records, stop_after;
+	char last[LAST][160];	/* the last lines, as a ring */
+	size_t nlast;
 };
 
 static int emit(void *arg, const struct printk_record *rec)
@@ -40,6 +46,7 @@ static int emit(void *arg, const struct printk_record *rec)
 	printk_write(&s->w, rec);
 	printk_panic_feed(&s->panic, rec);
 	printk_format_line(rec, line, sizeof(line));
+	printk_format_line(rec, s->last[s->nlast++ % LAST], sizeof(s->last[0]));
 	if (s->stop_after && ++s->records >= s->stop_after)
 		return 7;
 	return 0;
@@ -103,6 +110,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc > 0 && rc != 7)
 		abort();
 	printk_find_panic(&vc, line, sizeof(line), &err);
+	{
+		static struct crash_report r;
+		const char *lines[LAST];
+		size_t n = s.nlast < LAST ? s.nlast : LAST;
+
+		for (size_t i = 0; i < n; i++)
+			lines[i] = s.last[(s.nlast - n + i) % LAST];
+		memset(&r, 0, sizeof(r));
+		crash_report_read(&r, lines, (unsigned)n);
+		if (r.have_report && strlen(r.signature) != 16)
+			abort();
+	}
 	free(vc.vmcoreinfo);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* libFuzzer target: the vmcore reader and everything vmcore-inspect's
- * info, notes and verify decode from it, and the page-table walks. The
- * input is a whole file, fed through a memfd and a window as a real file
- * or block device would be. */
+ * info, notes, verify and triage decode from it (kallsyms, the stack
+ * scan), and the page-table walks. The input is a whole file, fed
+ * through a memfd and a window as a real file or block device would be. */
 // fuzz-max-len: 65800
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "core/vaddr.h"
 #include "core/vmcore.h"
 #include "job/inspect.h"
+#include "job/triage.h"
 
 static void ignore(void *arg, enum inspect_severity sev, const char *where,
 		   uint64_t offset, const char *msg)
@@ -119,6 +120,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	inspect_uts(&vc, &uts, &why);
 	read_memory(&vc);
 	translate(&vc);
+	{
+		/* kallsyms, the stack scan, the crash report. */
+		static struct triage t;
+		struct err e;
+
+		triage_run(&vc, &t, &e);
+	}
 	inspect_verify(&vc, ignore, &sink);
 	vmcore_close(&vc);
 	/* Keep the sums alive: the compiler may not drop the reads. */
