@@ -250,8 +250,9 @@ sanitize: deps
 lint: deps
 	$(Q)$(SRC)/scripts/lint
 
-bench: deps
-	$(Q)$(SRC)/bench/run
+# The binary of this O= is the one measured.
+bench: deps all
+	$(Q)DUMPBOX=$(abspath $(O))/dumpbox $(SRC)/bench/run
 
 clean:
 	rm -rf $(OBJ) $(O)/unit $(O)/dumpbox $(O)/dumpbox.tmp $(O)/build $(O)/initramfs.cpio.gz

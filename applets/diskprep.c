@@ -274,6 +274,13 @@ static int cmd_prep(struct diskprep *ctx)
 
 /* ---- info, check -------------------------------------------------------- */
 
+/* What refuse_symlink() checked must hold when the device is opened: a
+ * link put in its place in between is not followed. */
+static int nofollow(const struct diskprep *ctx)
+{
+	return ctx->allow_symlink ? 0 : DUMPDISK_NOFOLLOW;
+}
+
 static int open_disk(struct diskprep *ctx, struct dumpdisk *d, int mode)
 {
 	int rc = dumpdisk_open(d, ctx->dev, mode);
@@ -409,10 +416,10 @@ static int cmd_extract(struct diskprep *ctx)
 	/* Read-write, to record the extraction; a read-only device or
 	 * image, or one another process writes (EBUSY: the dump there reads
 	 * BUSY then), still extracts, with a warning below. */
-	rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDWR);
+	rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDWR | nofollow(ctx));
 	if (d.fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM || errno == EBUSY)) {
 		dumpdisk_close(&d);
-		rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDONLY);
+		rc = dumpdisk_open(&d, ctx->dev, DUMPDISK_RDONLY | nofollow(ctx));
 	}
 	if (rc == EXIT_NOT_OURS || d.layout == DUMPDISK_NONE)
 		die(rc ? rc : EXIT_NOT_OURS, "%s: %s", ctx->dev, d.err.msg);
@@ -493,7 +500,7 @@ static int cmd_extract(struct diskprep *ctx)
 static int cmd_clear(struct diskprep *ctx)
 {
 	struct dumpdisk d;
-	int rc = open_disk(ctx, &d, DUMPDISK_RDWR);
+	int rc = open_disk(ctx, &d, DUMPDISK_RDWR | nofollow(ctx));
 
 	if (rc && !ctx->force)
 		die(rc, "%s: %s; --force clears it anyway", ctx->dev, d.err.msg);
@@ -568,7 +575,7 @@ static int cmd_write_dump(struct diskprep *ctx, const char *file)
 	size_t len, loglen = 0;
 	uint8_t *data = slurp(file, &len);
 	char *log = ctx->log_file ? slurp(ctx->log_file, &loglen) : NULL;
-	int rc = open_disk(ctx, &d, DUMPDISK_RDWR);
+	int rc = open_disk(ctx, &d, DUMPDISK_RDWR | nofollow(ctx));
 	uint64_t cap, fit, chunk = 64 * 1024;
 
 	if (rc)

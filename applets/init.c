@@ -553,7 +553,13 @@ static NORETURN void hand_over(struct init *c)
 
 	if (access(rpath(c, "/bin/rescue", p, sizeof(p)), X_OK) == 0) {
 		if (c->dry_run) {
-			say("would run /bin/rescue");
+			char env[512];
+			size_t n = 0;
+
+			env[0] = '\0';
+			for (char **e = environ; *e && n + 2 < sizeof(env); e++)
+				n += (size_t)snprintf(env + n, sizeof(env) - n, "%s%s", n ? " " : "", *e);
+			say("would run /bin/rescue (environment: %s)", env);
 			exit(finish_stdout(EXIT_OK));
 		}
 		execv("/bin/rescue", rescue);
@@ -576,6 +582,27 @@ static NORETURN void hand_over(struct init *c)
 		say("no /proc/vmcore and no rescue menu: nothing to do");
 	}
 	final_action(c, c->final);
+}
+
+/* The kernel hands init every command-line word it does not know that
+ * looks like NAME=VALUE as the environment: DUMPBOX_*, LD_PRELOAD or
+ * anything else someone put on the command line would reach every
+ * program started from here. They start with this environment and no
+ * other: the terminal type is kept if it is a plain name. */
+extern char **environ;
+
+static void clean_environment(void)
+{
+	const char *t = getenv("TERM");
+	char term[32] = "linux";
+
+	if (t && t[0] && strlen(t) < sizeof(term) && strspn(t, "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+") == strlen(t))
+		snprintf(term, sizeof(term), "%s", t);
+	clearenv();
+	setenv("PATH", "/bin:/sbin", 1);
+	setenv("HOME", "/", 1);
+	setenv("TERM", term, 1);
 }
 
 int init_main(int argc, char **argv)
@@ -601,9 +628,7 @@ int init_main(int argc, char **argv)
 		    "anyway, --dry-run only says what it would do)");
 	if (c.root[0] && !c.dry_run)
 		usage_error("--root goes with --dry-run");
-	setenv("PATH", "/bin:/sbin", 1);
-	setenv("HOME", "/", 0);
-	setenv("TERM", "linux", 0);
+	clean_environment();
 	umask(022);
 
 	mount_all(&c);

@@ -16,7 +16,7 @@
 # DUMPBOX_FRESH=1 tests/qemu/crash-e2e --initrd I --mem 1024 auto DIR
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-DUMPBOX=$SRC/dumpbox
+DUMPBOX=${DUMPBOX:-$SRC/dumpbox}
 mem=${BENCH_CAPTURE_MEM:-1024}
 ck=${BENCH_CRASHKERNEL:-128M}
 command -v qemu-system-x86_64 >/dev/null || { echo "capture: no qemu-system-x86_64: skipped"; exit 0; }

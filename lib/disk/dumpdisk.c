@@ -367,21 +367,58 @@ static int parent_disk(dev_t dev, char *disk, size_t len, uint64_t *start)
  * refuses while anyone else holds it so (another writer, a mount, md,
  * LVM); an image file gets an flock, gone when we close it. Readers take
  * nothing: "info" during a dump shows BUSY. EBUSY when taken. */
-static int open_locked(const char *path, int writable)
+/* A loop device's backing file (/sys/dev/block/MAJ:MIN/loop/backing_file),
+ * open for its lock; -1 for any other device. */
+static int loop_backing(const struct stat *st)
 {
-	struct stat st;
+	char p[96], file[PATH_MAX];
+	size_t n = 0;
 	int fd;
 
+	if (!S_ISBLK(st->st_mode) || major(st->st_rdev) != 7)
+		return -1;
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/loop/backing_file", major(st->st_rdev),
+		 minor(st->st_rdev));
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (pread_full(fd, file, sizeof(file) - 1, 0, &n) < 0 && n == 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	file[n] = '\0';
+	file[strcspn(file, "\n")] = '\0';
+	return open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+}
+
+/* The one-writer lock. A block device is opened O_EXCL (the kernel
+ * refuses a second one, and a mounted one); an image file is flock()ed.
+ * The two must meet when a loop device shows the image: its backing
+ * file is flock()ed too, through *lock_fd. */
+static int open_locked(const char *path, int writable, int nofollow, int *lock_fd)
+{
+	struct stat st;
+	int fd, flags = nofollow ? O_NOFOLLOW : 0;
+
+	*lock_fd = -1;
 	if (!writable)
-		return open(path, O_RDONLY | O_CLOEXEC);
+		return open(path, O_RDONLY | O_CLOEXEC | flags);
 	/* Without O_CREAT, Linux acts on O_EXCL for block devices only. */
-	fd = open(path, O_RDWR | O_CLOEXEC | O_EXCL);
+	fd = open(path, O_RDWR | O_CLOEXEC | O_EXCL | flags);
 	if (fd < 0)
 		return fd;
+	if (fstat(fd, &st) < 0)
+		return fd;
+	if (S_ISBLK(st.st_mode))
+		*lock_fd = loop_backing(&st);
 	/* A file system without locks (ENOLCK) is no reason to refuse. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) < 0 &&
-	    errno == EWOULDBLOCK) {
+	if ((S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) ||
+	    (*lock_fd >= 0 && flock(*lock_fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)) {
 		close(fd);
+		if (*lock_fd >= 0)
+			close(*lock_fd);
+		*lock_fd = -1;
 		errno = EBUSY;
 		return -1;
 	}
@@ -398,8 +435,11 @@ int dumpdisk_open(struct dumpdisk *d, const char *path, int mode)
 	memset(d, 0, sizeof(*d));
 	d->disk_fd = -1;
 	snprintf(d->path, sizeof(d->path), "%s", path);
-	d->writable = mode == DUMPDISK_RDWR;
-	d->fd = open_locked(path, d->writable);
+	d->writable = (mode & DUMPDISK_RDWR) != 0;
+	d->fd = open_locked(path, d->writable, mode & DUMPDISK_NOFOLLOW, &d->lock_fd);
+	if (d->fd < 0 && errno == ELOOP && (mode & DUMPDISK_NOFOLLOW))
+		return dfail(d, EXIT_USAGE, "a symbolic link: name the device itself, or add "
+			     "--allow-symlink");
 	if (d->fd < 0 && errno == EBUSY)
 		return dfail(d, EXIT_DAMAGED, "in use: another process is writing to this dump "
 			     "disk (a dump, extract or clear), or it is mounted");
@@ -480,7 +520,9 @@ void dumpdisk_close(struct dumpdisk *d)
 		close(d->fd);
 	if (d->disk_fd >= 0)
 		close(d->disk_fd);
-	d->fd = d->disk_fd = -1;
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	d->fd = d->disk_fd = d->lock_fd = -1;
 	free(d->ext);
 	free(d->page0);
 	d->ext = NULL;

@@ -101,6 +101,7 @@ struct dumpdisk_extent;
 struct dumpdisk {
 	int fd;
 	int disk_fd;			/* zipl via a partition: the whole disk */
+	int lock_fd;			/* a loop device's backing file, locked */
 	char path[4096];
 	int writable;
 	uint64_t dev_size;
@@ -125,6 +126,9 @@ struct dumpdisk {
 
 #define DUMPDISK_RDONLY 0
 #define DUMPDISK_RDWR 1
+/* Or'd into the mode: PATH itself, not where a symbolic link points
+ * (diskprep's writing commands: a link can be changed under them). */
+#define DUMPDISK_NOFOLLOW 2
 
 /* Open PATH (partition, whole disk with a partition table, or image
  * file) and find a dump disk in it. Returns 0, EXIT_NOT_OURS (no dump disk

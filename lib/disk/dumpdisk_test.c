@@ -257,6 +257,28 @@ static void zipl_layout_round_trip(void **state)
 	dumpdisk_close(&d);
 }
 
+/* The writing commands open the path itself: a symbolic link put there
+ * after they looked is not followed. */
+static void nofollow_refuses_a_link_at_open(void **state)
+{
+	char link[80];
+	struct dumpdisk d;
+
+	(void)state;
+	format_img("lnk");
+	snprintf(link, sizeof(link), "%s.link", img);
+	assert_int_equal(symlink(img, link), 0);
+	assert_int_equal(dumpdisk_open(&d, link, DUMPDISK_RDWR | DUMPDISK_NOFOLLOW), EXIT_USAGE);
+	assert_non_null(strstr(d.err.msg, "symbolic link"));
+	dumpdisk_close(&d);
+	assert_int_equal(dumpdisk_open(&d, link, DUMPDISK_RDONLY | DUMPDISK_NOFOLLOW), EXIT_USAGE);
+	dumpdisk_close(&d);
+	/* Without it (info, check, --allow-symlink) the link is followed. */
+	assert_int_equal(dumpdisk_open(&d, link, DUMPDISK_RDWR), 0);
+	dumpdisk_close(&d);
+	unlink(link);
+}
+
 static void gpt_round_trip(void **state)
 {
 	struct ptable pt;
@@ -366,6 +388,7 @@ int main(void)
 		cmocka_unit_test(vmcore_reads_from_the_disk),
 		cmocka_unit_test(log_bound_to_its_dump),
 		cmocka_unit_test(zipl_layout_round_trip),
+		cmocka_unit_test(nofollow_refuses_a_link_at_open),
 		cmocka_unit_test(gpt_round_trip),
 		cmocka_unit_test(lookup_by_uuid_label_path_only),
 	};
