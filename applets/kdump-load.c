@@ -22,9 +22,9 @@
 //config:	    --append ARGS     add ARGS to the capture kernel's command line
 //config:	                      (e.g. dumpbox.mode=auto dumpbox.target=LABEL=d)
 //config:	    --cmdline LINE    the whole command line instead of the default:
-//config:	                      "irqpoll nr_cpus=1 reset_devices", the console=
-//config:	                      and dumpbox.* parameters of this kernel's
-//config:	                      command line, then --append
+//config:	                      "irqpoll nr_cpus=1 reset_devices", the console=,
+//config:	                      dump_debug= and dumpbox.* parameters of this
+//config:	                      kernel's command line, then --append
 //config:	    --dry-run         say what would be loaded; load nothing
 //config:	  SETTINGS, for the dump kernel (rescue --help says what each
 //config:	  means), written into its command line as dumpbox.NAME=VALUE
@@ -164,8 +164,10 @@ static void build_cmdline(struct kdump_load *k)
 			len = (size_t)(p - start);
 			if (!len)
 				continue;
-			/* dumpbox.selftest would crash the capture kernel too. */
+			/* dumpbox.selftest would crash the capture kernel too;
+			 * dump_debug is the dump's (zfcpdump's) debug switch. */
 			if ((len > 8 && strncmp(start, "console=", 8) == 0) ||
+			    (len > 11 && strncmp(start, "dump_debug=", 11) == 0) ||
 			    (len > 8 && strncmp(start, "dumpbox.", 8) == 0 &&
 			     strncmp(start, "dumpbox.selftest", 16) != 0)) {
 				if (n + 1 + len >= sizeof(k->cmdline))

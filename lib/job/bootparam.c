@@ -31,6 +31,13 @@ void bootparams_read(struct bootparams *p, const char *cmdline)
 		if (cmdline_get(cmdline, key, p->cmdline[i], sizeof(p->cmdline[i])) == 0)
 			p->val[i] = p->cmdline[i];
 	}
+	{
+		char v[16];
+		uint64_t n;
+
+		if (cmdline_get(cmdline, "dump_debug", v, sizeof(v)) == 0 && parse_u64(v, &n) == 0)
+			p->debug = (unsigned)(n > 9 ? 9 : n);
+	}
 }
 
 void bootparams_option(struct bootparams *p, enum bootparam id, const char *val)
@@ -65,6 +72,7 @@ int bootparams_output(const struct bootparams *p, struct dumpjob_settings *s, st
 	struct err bad;
 
 	memset(s, 0, sizeof(*s));
+	s->debug = p->debug;
 	for (int i = BP_FORMAT; i <= BP_THREADS; i++) {
 		const char *name = p->option[i] ? bootparam_defs[i].option : bootparam_defs[i].name;
 

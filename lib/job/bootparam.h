@@ -29,6 +29,7 @@ struct bootparams {
 	const char *val[BP_COUNT];	/* the value in force; NULL: not given */
 	unsigned char option[BP_COUNT];	/* 1: an option gave it */
 	char cmdline[BP_COUNT][256];	/* the command line's values */
+	unsigned debug;			/* dump_debug=N, zfcpdump's (0-9) */
 };
 
 /* Take the dumpbox.* values of CMDLINE where no option gave one: options

@@ -129,6 +129,8 @@ int dumpjob_apply(struct dumpjob *j, const struct dumpjob_settings *s, int captu
 	memcpy(j->fallback, s->fallback, sizeof(j->fallback));
 	j->nfallback = s->nfallback;
 	j->elf_on_zipl = capture;
+	if (s->debug)
+		j->debug = (int)s->debug;
 	return 0;
 }
 
@@ -688,6 +690,9 @@ int dumpjob_run(struct dumpjob *j)
 
 	if (s390_hsa_size(&j->roots, &hsa) < 0)
 		warnmsg("cannot read the HSA size (%s/zcore/hsa):", j->roots.debugfs);
+	if (j->debug)
+		fprintf(stderr, "%s: reading %s through %s\n", applet_name, j->source,
+			j->win.mmap ? "mmap() of each chunk" : "read()");
 	if (hsa && j->debug)
 		fprintf(stderr, "%s: HSA size 0x%" PRIx64 ": copying the memory below it first\n",
 			applet_name, hsa);

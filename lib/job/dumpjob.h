@@ -80,6 +80,7 @@ struct dumpjob_settings {
 	unsigned dump_level, threads;
 	unsigned fallback[8];
 	size_t nfallback;
+	unsigned debug;			/* dump_debug=N (0: leave j->debug) */
 };
 
 /* Set NAME (format, level or dump-level, compress, fallback, threads) to VAL, whose
