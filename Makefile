@@ -28,7 +28,7 @@ endif
 # Goals that configure or clean must not read (or try to remake) what a
 # configuration generates.
 NOBUILD_GOALS := defconfig %_defconfig menuconfig oldconfig olddefconfig \
-	allnoconfig allyesconfig savedefconfig clean distclean deps check demo fuzz bench sanitize lint kconfig-prep
+	allnoconfig allyesconfig savedefconfig clean distclean deps check check-slower demo fuzz bench sanitize lint kconfig-prep
 BUILDING := $(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all)
 CONFIGURED := $(wildcard $(CONFIG))
 
@@ -80,7 +80,7 @@ LIB_OBJS := $(patsubst $(SRC)/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 APPLET_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(APPLET_SRCS))
 
 .PHONY: all defconfig menuconfig oldconfig olddefconfig allnoconfig allyesconfig \
-	savedefconfig check demo fuzz bench sanitize lint clean distclean deps unit initramfs install FORCE
+	savedefconfig check check-slower demo fuzz bench sanitize lint clean distclean deps unit initramfs install FORCE
 
 ifeq ($(CONFIGURED),)
 # Building without a configuration configures with the defaults first.
@@ -232,6 +232,11 @@ deps:
 
 check: deps
 	$(Q)$(SRC)/tests/run
+
+# tests/slower: what does not fit make check's 30 minutes (the s390x
+# kdump, which builds a kernel first).
+check-slower: deps
+	$(Q)$(SRC)/tests/run --slower
 
 demo: deps
 	$(Q)$(SRC)/scripts/demo
