@@ -333,3 +333,29 @@ void crash_report_read(struct crash_report *t, const char *const *lines, unsigne
 	parse_trace(t, lines, start, n);
 	sign(t);
 }
+
+void crash_report_text(struct crash_report *r, const char *text, size_t len)
+{
+	char *copy = xmalloc(len + 1);
+	const char **lines;
+	size_t nl = 0, cap = 64;
+
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	lines = xmalloc(cap * sizeof(*lines));
+	for (char *p = copy, *end = copy + len; p < end;) {
+		char *e = memchr(p, '\n', (size_t)(end - p));
+
+		if (e)
+			*e = '\0';
+		if (nl == cap) {
+			cap *= 2;
+			lines = xrealloc(lines, cap * sizeof(*lines));
+		}
+		lines[nl++] = p;
+		p = e ? e + 1 : end;
+	}
+	crash_report_read(r, lines, (unsigned)nl);
+	free(lines);
+	free(copy);
+}

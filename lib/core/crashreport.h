@@ -43,6 +43,11 @@ struct crash_report {
  * signature. r must be zeroed. */
 void crash_report_read(struct crash_report *r, const char *const *lines, unsigned n);
 
+/* The same from a log as text (len bytes, lines ending in '\n', which
+ * need not be NUL-terminated): the dump's log, or the one a dump disk
+ * keeps. */
+void crash_report_text(struct crash_report *r, const char *text, size_t len);
+
 /* A report line normalized for the signature, into out. */
 void crash_normalize(const char *line, char *out, size_t len);
 

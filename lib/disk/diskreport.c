@@ -2,7 +2,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "base/dumpbox.h"
 #include "base/json.h"
@@ -15,28 +14,11 @@
 static struct crash_report *report_of(const char *log, size_t len)
 {
 	struct crash_report *r;
-	char *text, **lines;
-	size_t n = 0;
 
 	if (!log || !len)
 		return NULL;
-	text = xmalloc(len + 1);
-	memcpy(text, log, len);
-	text[len] = '\0';
-	lines = xmalloc((len / 2 + 2) * sizeof(*lines));
-	for (char *p = text; *p;) {
-		char *e = strchr(p, '\n');
-
-		lines[n++] = p;
-		if (!e)
-			break;
-		*e = '\0';
-		p = e + 1;
-	}
 	r = xcalloc(1, sizeof(*r));
-	crash_report_read(r, (const char *const *)lines, (unsigned)n);
-	free(lines);
-	free(text);
+	crash_report_text(r, log, len);
 	if (!r->have_report) {
 		free(r);
 		return NULL;

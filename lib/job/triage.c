@@ -1,5 +1,4 @@
 /* Triage from the dump alone (job/triage.h). */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,34 +116,15 @@ static void scan_stack(const struct vmcore *vc, struct triage *t, const struct k
 static void read_log(const struct vmcore *vc, struct triage *t)
 {
 	struct err err = { 0 };
-	size_t len = 0, nl = 0, cap = 64;
+	size_t len = 0;
 	char *text = printk_log_text(vc, LOG_LINES, LOG_BYTES, &len, &err);
-	const char **lines;
 
 	t->have_log = text && len;
-	if (!t->have_log) {
+	if (t->have_log)
+		crash_report_text(&t->log, text, len);
+	else
 		snprintf(t->log_why, sizeof(t->log_why), "%.250s",
 			 err.msg[0] ? err.msg : "the log is empty");
-		free(text);
-		return;
-	}
-	text = xrealloc(text, len + 1);
-	text[len] = '\0';
-	lines = xmalloc(cap * sizeof(*lines));
-	for (char *p = text, *end = text + len; p < end;) {
-		char *e = memchr(p, '\n', (size_t)(end - p));
-
-		if (e)
-			*e = '\0';
-		if (nl == cap) {
-			cap *= 2;
-			lines = xrealloc(lines, cap * sizeof(*lines));
-		}
-		lines[nl++] = p;
-		p = e ? e + 1 : end;
-	}
-	crash_report_read(&t->log, lines, (unsigned)nl);
-	free(lines);
 	free(text);
 }
 
@@ -188,11 +168,12 @@ void triage_summary(const struct vmcore *vc, char *panic, size_t plen, char *whe
 	size_t n = 0;
 
 	where[0] = '\0';
-	/* An oops that went straight to the capture kernel (kdump loaded)
-	 * prints no panic: the log's last oops or BUG line, then. */
-	if (printk_find_panic(vc, panic, plen, &e) != 1)
-		snprintf(panic, plen, "(no panic message found)");
-	if (triage_run(vc, t, &e) == 0 && t->log.have_report) {
+	if (triage_run(vc, t, &e) < 0 || !t->log.have_report) {
+		/* An oops that went straight to the capture kernel (kdump
+		 * loaded) prints no panic: the log's last oops or BUG line. */
+		if (printk_find_panic(vc, panic, plen, &e) != 1)
+			snprintf(panic, plen, "(no panic message found)");
+	} else {
 		snprintf(panic, plen, "%s", t->log.panic[0] ? t->log.panic : t->log.report);
 		c = triage_crashed_cpu(t);
 		if (c && c->pc_sym[0])
@@ -280,6 +261,16 @@ void triage_print(FILE *out, const struct triage *t)
 			t->log.signature, t->log.sig_frames);
 }
 
+/* An address as a hex string: a JSON number past 2^53 is a double to
+ * most readers (jq). */
+static void json_addr(struct json *j, const char *key, uint64_t v)
+{
+	char hex[24];
+
+	snprintf(hex, sizeof(hex), "0x%016" PRIx64, v);
+	json_str(j, key, hex);
+}
+
 void triage_json(FILE *out, const struct triage *t, const char *path)
 {
 	struct json j;
@@ -311,22 +302,16 @@ void triage_json(FILE *out, const struct triage *t, const char *path)
 	json_array(&j, "cpus");
 	for (size_t i = 0; i < t->ncpus; i++) {
 		const struct triage_cpu *c = &t->cpus[i];
-		char hex[24];
 
 		json_object(&j, NULL);
 		json_u64(&j, "cpu", c->index);
 		json_i64(&j, "pid", c->pid);
 		json_bool(&j, "crashed", c->crashed);
-		snprintf(hex, sizeof(hex), "0x%016" PRIx64, c->sp);
-		json_str(&j, "sp", hex);
-		/* Addresses as hex strings: a JSON number past 2^53 is a
-		 * double to most readers (jq). */
-		snprintf(hex, sizeof(hex), "0x%016" PRIx64, c->pc);
-		json_str(&j, "pc", hex);
+		json_addr(&j, "sp", c->sp);
+		json_addr(&j, "pc", c->pc);
 		json_str(&j, "pc_symbol", c->pc_sym[0] ? c->pc_sym : NULL);
 		if (c->ra_name) {
-			snprintf(hex, sizeof(hex), "0x%016" PRIx64, c->ra);
-			json_str(&j, "return_address", hex);
+			json_addr(&j, "return_address", c->ra);
 			json_str(&j, "return_symbol", c->ra_sym[0] ? c->ra_sym : NULL);
 		}
 		json_end(&j);
@@ -335,13 +320,9 @@ void triage_json(FILE *out, const struct triage *t, const char *path)
 	json_str(&j, "symbols_error", t->have_kallsyms ? NULL : t->kallsyms_why);
 	json_array(&j, "stack");
 	for (size_t i = 0; i < t->nstack; i++) {
-		char hex[24];
-
 		json_object(&j, NULL);
-		snprintf(hex, sizeof(hex), "0x%016" PRIx64, t->stack[i].at);
-		json_str(&j, "at", hex);
-		snprintf(hex, sizeof(hex), "0x%016" PRIx64, t->stack[i].addr);
-		json_str(&j, "address", hex);
+		json_addr(&j, "at", t->stack[i].at);
+		json_addr(&j, "address", t->stack[i].addr);
 		json_str(&j, "symbol", t->stack[i].sym);
 		json_end(&j);
 	}
