@@ -196,12 +196,16 @@ $(O)/unit/%_test: %_test.c $(OBJ)/libdumpbox.a $(GEN_HEADERS)
 # binary (scripts/mkinitramfs): KERNEL_MODULES=.../lib/modules/VERSION
 # picks the kernel (default: Debian's, from scripts/fetch-kernel);
 # MODULES_CONF=FILE another module list than initramfs/modules-ARCH.conf.
+# SSH_KEY=FILE SSH_KNOWN_HOSTS=FILE: the key and the server's host key for
+# dumps to dumpbox.target=ssh:USER@HOST (the archive is then written 0600).
 ifneq ($(CONFIGURED),)
 initramfs: $(O)/dumpbox
 	$(Q)$(SRC)/scripts/mkinitramfs --dumpbox $(O)/dumpbox --config $(CONFIG) \
 		--work $(O)/build/initramfs $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
 		$(if $(KERNEL_MODULES),--modules $(KERNEL_MODULES)) \
-		$(if $(MODULES_CONF),--modules-conf $(MODULES_CONF)) -o $(O)/initramfs.cpio.gz
+		$(if $(MODULES_CONF),--modules-conf $(MODULES_CONF)) \
+		$(if $(SSH_KEY),--ssh-key $(SSH_KEY)) \
+		$(if $(SSH_KNOWN_HOSTS),--ssh-known-hosts $(SSH_KNOWN_HOSTS)) -o $(O)/initramfs.cpio.gz
 endif
 
 # make install [DESTDIR=] [SBINDIR=/usr/sbin] [ZFCPDUMP_DIR=...] [KERNEL=IMAGE]

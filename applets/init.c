@@ -20,7 +20,13 @@
 //config:	       waits up to dumpbox.settle=SECONDS (default 10) for the dump
 //config:	       disk to appear; when it is a filesystem, loads the modules
 //config:	       of modules.fs-TYPE (ext4, xfs, btrfs) and deletes the other
-//config:	       filesystems' module files
+//config:	       filesystems' module files; when it is ssh:USER@HOST or
+//config:	       nfs:HOST:/EXPORT, loads the network's modules
+//config:	       (modules.fs-ssh, modules.fs-nfs4) and brings the network
+//config:	       up as ip= says (the kernel's syntax: CLIENT:SERVER:GW:
+//config:	       NETMASK:HOSTNAME:DEVICE:AUTOCONF:DNS0:DNS1, or dhcp;
+//config:	       default dhcp), on the device dumpbox.ifmac=MAC names if
+//config:	       given; DHCP is our own client (no shell or udhcpc needed)
 //config:	    4. runs /bin/rescue, which reads dumpbox.mode= and the other
 //config:	       dumpbox.* parameters itself. A build without the rescue
 //config:	       applet dumps with zfcpdump and then does dumpbox.final=
@@ -68,6 +74,7 @@
 #include "disk/dumpfind.h"
 #include "sys/cmdline.h"
 #include "sys/modload.h"
+#include "sys/net.h"
 
 #define SETTLE_DEFAULT	10
 #define SETTLE_MAX	600
@@ -459,6 +466,48 @@ static void selftest_crash(struct init *c)
 	final_action(c, "poweroff");
 }
 
+/* A dump over the network: its modules, then the interface as ip= (or
+ * DHCP) says. A failure is said here and the dump then fails with the
+ * server's name, so the menu and the final action still run. */
+static void network(struct init *c, const char *group)
+{
+	struct net_config cfg;
+	struct net_lease l;
+	struct err err;
+	char v[256], sys[4096], line[256];
+	double t0;
+
+	filesystem_modules(c, group);
+	net_config_init(&cfg);
+	if (cmdline_get(c->cmdline, "ip", v, sizeof(v)) == 0 &&
+	    net_parse_ip(v, &cfg, &err) < 0) {
+		say("ip=%s: %s: trying DHCP", v, err.msg);
+		net_config_init(&cfg);
+	}
+	if (cmdline_get(c->cmdline, "dumpbox.ifmac", v, sizeof(v)) == 0) {
+		if (net_parse_mac(v, cfg.mac) == 0)
+			cfg.has_mac = 1;
+		else
+			say("dumpbox.ifmac=%s: not a MAC address (left out)", v);
+	}
+	if (c->dry_run) {
+		say("would bring up the network (%s)", cfg.method == NET_STATIC ? "static ip=" :
+		    cfg.method == NET_OFF ? "ip=off: none" : "DHCP");
+		return;
+	}
+	if (cfg.method == NET_OFF) {
+		say("ip=off: no network for a dump to %s", c->target);
+		return;
+	}
+	t0 = monotonic_seconds();
+	if (net_up(&cfg, rpath(c, "/sys", sys, sizeof(sys)), "/etc/resolv.conf", &l, &err) < 0) {
+		say("network: %s", err.msg);
+		return;
+	}
+	net_lease_line(&l, line, sizeof(line));
+	say("network: %s, in %.1f s", line, monotonic_seconds() - t0);
+}
+
 /* SCSI and zfcp scanning go on after the modules are loaded: wait for the
  * dump disk, not a fixed time; then the modules of the target's
  * filesystem. A dry run looks once. */
@@ -474,6 +523,10 @@ static void settle(struct init *c)
 
 	if (!c->settle || (!c->capture && !c->has_target))
 		return;
+	if (spec && (strncmp(spec, "ssh:", 4) == 0 || strncmp(spec, "nfs:", 4) == 0)) {
+		network(c, spec[0] == 's' ? "ssh" : "nfs4");
+		return;
+	}
 	rpath(c, "/sys", sys, sizeof(sys));
 	rpath(c, "/dev", dev, sizeof(dev));
 	for (;;) {

@@ -23,8 +23,8 @@
 //config:	                      (e.g. dumpbox.mode=auto dumpbox.target=LABEL=d)
 //config:	    --cmdline LINE    the whole command line instead of the default:
 //config:	                      "irqpoll nr_cpus=1 reset_devices", the console=,
-//config:	                      dump_debug= and dumpbox.* parameters of this
-//config:	                      kernel's command line, then --append
+//config:	                      dump_debug=, ip= and dumpbox.* parameters of
+//config:	                      this kernel's command line, then --append
 //config:	    --dry-run         say what would be loaded; load nothing
 //config:	  SETTINGS, for the dump kernel (rescue --help says what each
 //config:	  means), written into its command line as dumpbox.NAME=VALUE
@@ -92,6 +92,8 @@
 #include "sys/cpio.h"
 #include "sys/kexec.h"
 #include "sys/modload.h"
+#include "sys/nfs.h"
+#include "sys/ssh.h"
 
 #define DEFAULT_INITRD "/boot/dumpbox-initramfs.cpio.gz"
 #define DEFAULT_ARGS "irqpoll nr_cpus=1 reset_devices"
@@ -133,6 +135,8 @@ struct kdump_load {
 	/* --test */
 	struct json j;
 	int failed;
+	uint8_t *cpio;			/* the initramfs, unpacked */
+	size_t cpio_len;
 };
 
 /* The default command line: what distributions give a capture kernel,
@@ -165,8 +169,10 @@ static void build_cmdline(struct kdump_load *k)
 			if (!len)
 				continue;
 			/* dumpbox.selftest would crash the capture kernel too;
-			 * dump_debug is the dump's (zfcpdump's) debug switch. */
+			 * dump_debug is the dump's (zfcpdump's) debug switch;
+			 * ip= is the network a dump to ssh: or nfs: uses. */
 			if ((len > 8 && strncmp(start, "console=", 8) == 0) ||
+			    (len > 3 && strncmp(start, "ip=", 3) == 0) ||
 			    (len > 11 && strncmp(start, "dump_debug=", 11) == 0) ||
 			    (len > 8 && strncmp(start, "dumpbox.", 8) == 0 &&
 			     strncmp(start, "dumpbox.selftest", 16) != 0)) {
@@ -548,7 +554,8 @@ static void test_initramfs(struct kdump_load *k, const struct kimage_info *ki,
 			check(k, "modules", -1, "no lib/modules/%s/ in the initramfs: fine only if "
 			      "the kernel has its disk drivers built in", ki->release);
 	}
-	free(cpio);
+	k->cpio = cpio;
+	k->cpio_len = *unpacked;
 }
 
 /* Memory: the kernel's unpacked size, the initramfs twice (packed until
@@ -583,8 +590,29 @@ static void test_target(struct kdump_load *k)
 	struct err err;
 	const char *spec = k->bp.val[BP_TARGET], *path = k->bp.val[BP_PATH];
 	int has = spec && spec[0];
-	int rc = dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err);
+	int rc;
 
+	/* A server: asked now, with the initramfs's own client and key. */
+	if (has && strncmp(spec, "ssh:", 4) == 0) {
+		struct ssh_dest d;
+
+		if (ssh_parse(spec + 4, &d, &err) == 0 && k->cpio &&
+		    ssh_check_archive(k->cpio, k->cpio_len, &d, &err) == 0)
+			check(k, "dump-target", 1, "%s: the server answers and takes the key; the "
+			      "dumps in %s", spec, path && path[0] ? path : DUMPJOB_DEFAULT_PATH);
+		else
+			check(k, "dump-target", 0, "%s: %s", spec, k->cpio ? err.msg : "no initramfs");
+		return;
+	}
+	if (has && strncmp(spec, "nfs:", 4) == 0) {
+		if (nfs_check(spec + 4, &err) < 0)
+			check(k, "dump-target", 0, "%s", err.msg);
+		else
+			check(k, "dump-target", -1, "%s: not mounted from here (the dump kernel "
+			      "mounts it as NFSv4 over TCP)", spec);
+		return;
+	}
+	rc = dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err);
 	if (rc == EXIT_NOT_OURS && has) {
 		struct fs_found fs;
 
@@ -640,6 +668,8 @@ static int do_test(struct kdump_load *k)
 		check(k, "lockdown", -1, "lockdown is '%s': the kernel image must be signed with "
 		      "a trusted key", k->st.lockdown);
 	test_target(k);
+	free(k->cpio);
+	k->cpio = NULL;
 	test_output(k);
 	if (k->st.loaded >= 0)
 		check(k, "loaded", k->st.loaded ? 1 : -1, "%s", k->st.loaded ? "a crash kernel is "

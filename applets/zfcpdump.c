@@ -22,8 +22,23 @@
 //config:	                        or a filesystem (ext4, xfs, btrfs) by
 //config:	                        device, UUID= or LABEL=: mounted, the dump
 //config:	                        written as into --output DIR, unmounted
-//config:	    --path DIR          in that filesystem, the directory of the
-//config:	                        dumps (default /var/crash)
+//config:	                        or ssh:USER@HOST[:PORT]: a stream in
+//config:	                        makedumpfile's flattened format into
+//config:	                        DIR/dump-.../vmcore.flat.incomplete on
+//config:	                        the server, renamed vmcore.flat when it
+//config:	                        has ended cleanly (makedumpfile -R or
+//config:	                        vmcore-inspect convert rebuilds it);
+//config:	                        or nfs:HOST:/EXPORT[,OPTIONS]: mounted
+//config:	                        (NFSv4, soft) and written as a filesystem
+//config:	    --path DIR          in that filesystem or on that server, the
+//config:	                        directory of the dumps (default /var/crash)
+//config:	    --ssh-key FILE      the key for ssh: (default
+//config:	                        /etc/dumpbox/ssh/id_dumpbox)
+//config:	    --ssh-known-hosts FILE  the server's host key (default
+//config:	                        /etc/dumpbox/ssh/known_hosts): another
+//config:	                        key, or none, is refused
+//config:	    --ssh-client FILE   Dropbear's dbclient (default /bin/dbclient)
+//config:	    --ssh-cipher NAME   the client's -c (default: its own choice)
 //config:	    --output FILE|DIR|- a new FILE (written as FILE.incomplete,
 //config:	                        renamed when complete); in an existing
 //config:	                        DIR: DIR/dump-YYYYMMDD-HHMMSS/ with vmcore,
@@ -110,6 +125,7 @@ int zfcpdump_main(int argc, char **argv)
 		OPT_SOURCE = 256, OPT_TARGET, OPT_OUTPUT, OPT_FORCE, OPT_DRY_RUN, OPT_PROGRESS,
 		OPT_QUIET, OPT_NO_REIPL, OPT_SYSFS, OPT_DEBUGFS, OPT_PROC, OPT_DEV,
 		OPT_FORMAT, OPT_COMPRESS, OPT_FALLBACK, OPT_THREADS, OPT_PATH,
+		OPT_SSH_KEY, OPT_SSH_HOSTS, OPT_SSH_CLIENT, OPT_SSH_CIPHER,
 	};
 	static const struct option longopts[] = {
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -130,6 +146,10 @@ int zfcpdump_main(int argc, char **argv)
 		{ "dump-level", required_argument, NULL, 'd' },
 		{ "fallback", required_argument, NULL, OPT_FALLBACK },
 		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
+		{ "ssh-known-hosts", required_argument, NULL, OPT_SSH_HOSTS },
+		{ "ssh-client", required_argument, NULL, OPT_SSH_CLIENT },
+		{ "ssh-cipher", required_argument, NULL, OPT_SSH_CIPHER },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dumpjob z;
@@ -165,6 +185,10 @@ int zfcpdump_main(int argc, char **argv)
 		case 'd': setting(&set, "dump-level", optarg); break;
 		case OPT_FALLBACK: setting(&set, "fallback", optarg); break;
 		case OPT_THREADS: setting(&set, "threads", optarg); break;
+		case OPT_SSH_KEY: z.ssh_key = optarg; break;
+		case OPT_SSH_HOSTS: z.ssh_known_hosts = optarg; break;
+		case OPT_SSH_CLIENT: z.ssh_client = optarg; break;
+		case OPT_SSH_CIPHER: z.ssh_cipher = optarg; break;
 		default: usage_bad_option(argv);
 		}
 	}

@@ -17,6 +17,8 @@
 #include "disk/dumpfind.h"
 #include "job/dumpjob.h"
 #include "job/triage.h"
+#include "sys/nfs.h"
+#include "sys/ssh.h"
 #include "write/dump.h"
 #include "write/dumptarget.h"
 #include "write/kdumpwrite.h"
@@ -33,6 +35,7 @@ void dumpjob_init(struct dumpjob *j)
 	j->roots.debugfs = "/sys/kernel/debug";
 	j->dev_root = "/dev";
 	j->win.fd = -1;
+	j->ssh_fd = -1;
 }
 
 /* ---- settings ----------------------------------------------------------- */
@@ -272,14 +275,35 @@ static uint64_t size_bound(struct dumpjob *j)
 	return dump_kdump_size_bound(&j->vc, &o);
 }
 
-/* The filesystem j->target names: mounted, the dump directory inside it
- * (made), the space checked; then the dump goes there as into --output
- * DIR. A dry run mounts nothing. */
+/* The dump directory made in the mounted filesystem, the space checked;
+ * then the dump goes there as into --output DIR. */
+static int fs_ready(struct dumpjob *j, const char *path, struct err *e)
+{
+	uint64_t free_bytes, need;
+
+	if (fsmount_mkpath(&j->fsm, path, j->fsdir, sizeof(j->fsdir), e) < 0 ||
+	    fsmount_free(j->fsdir, &free_bytes, e) < 0)
+		return e->status;
+	need = size_bound(j);
+	if (free_bytes < need && j->format != DUMP_FORMAT_KDUMP)
+		return err_fail(e, EXIT_INCOMPLETE, "%s: %" PRIu64 " MiB free in %s, the dump takes "
+				"%" PRIu64 " MiB: no dump there", j->fs.dev, free_bytes >> 20, path,
+				need >> 20);
+	/* kdump: the bound is before compression; a dump that does not fit
+	 * ends INCOMPLETE, and the fallback levels are tried. */
+	if (free_bytes < need)
+		warnmsg("%s: %" PRIu64 " MiB free in %s, the dump is at most %" PRIu64 " MiB "
+			"before compression: it may not fit", j->fs.dev, free_bytes >> 20, path,
+			need >> 20);
+	j->output = j->fsdir;
+	return EXIT_OK;
+}
+
+/* The filesystem j->target names, mounted. A dry run mounts nothing. */
 static int open_fs(struct dumpjob *j, struct err *e)
 {
 	const char *path = j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
 	const struct fs_info *fi = &j->fs.info;
-	uint64_t free_bytes, need;
 	int rc;
 
 	rc = fs_lookup(j->target, j->roots.sysfs, j->dev_root, &j->fs, e);
@@ -296,23 +320,169 @@ static int open_fs(struct dumpjob *j, struct err *e)
 			 fi->label[0] ? " LABEL=" : "", fi->label, path);
 		return EXIT_OK;
 	}
-	if (fsmount_mount(&j->fsm, j->fs.dev, fi->type, e) < 0 ||
-	    fsmount_mkpath(&j->fsm, path, j->fsdir, sizeof(j->fsdir), e) < 0 ||
-	    fsmount_free(j->fsdir, &free_bytes, e) < 0)
+	if (fsmount_mount(&j->fsm, j->fs.dev, fi->type, e) < 0)
 		return e->status;
-	need = size_bound(j);
-	if (free_bytes < need && j->format != DUMP_FORMAT_KDUMP)
-		return err_fail(e, EXIT_INCOMPLETE, "%s: %" PRIu64 " MiB free in %s, the dump takes "
-				"%" PRIu64 " MiB: no dump there", j->fs.dev, free_bytes >> 20, path,
-				need >> 20);
-	/* kdump: the bound is before compression; a dump that does not fit
-	 * ends INCOMPLETE, and the fallback levels are tried. */
-	if (free_bytes < need)
-		warnmsg("%s: %" PRIu64 " MiB free in %s, the dump is at most %" PRIu64 " MiB "
-			"before compression: it may not fit", j->fs.dev, free_bytes >> 20, path,
-			need >> 20);
-	j->output = j->fsdir;
+	return fs_ready(j, path, e);
+}
+
+/* ---- over the network --------------------------------------------------- */
+
+static int make_dump_dir(struct dumpjob *j);
+
+static int is_target(const struct dumpjob *j, const char *kind)
+{
+	return j->target && strncmp(j->target, kind, strlen(kind)) == 0;
+}
+
+/* An NFS export: the kernel's client mounts it, then it is a filesystem. */
+static int open_nfs(struct dumpjob *j, struct err *e)
+{
+	const char *path = j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
+	struct nfs_spec n;
+
+	if (j->dry_run) {
+		if (nfs_check(j->target + 4, e) < 0)
+			return e->status;
+		snprintf(j->file, sizeof(j->file), "%s (NFS), in %s", j->target + 4, path);
+		return EXIT_OK;
+	}
+	if (nfs_parse(j->target + 4, &n, e) < 0)
+		return e->status;
+	snprintf(j->fs.dev, sizeof(j->fs.dev), "%s", n.dev);
+	j->have_nfs = 1;
+	if (j->debug)
+		fprintf(stderr, "%s: mounting %s as nfs4 (%s)\n", applet_name, n.dev, n.data);
+	if (fsmount_mount_data(&j->fsm, n.dev, "nfs4", n.data, e) < 0)
+		return e->status;
+	return fs_ready(j, path, e);
+}
+
+/* Run "cd RDIR && WHAT" on the server. */
+static int ssh_in_dir(struct dumpjob *j, const char *what, int in_fd, struct err *e)
+{
+	char q[4200], cmd[4400];
+
+	if (ssh_quote(j->rdir, q, sizeof(q)) < 0 ||
+	    snprintf(cmd, sizeof(cmd), "cd %s && %s", q, what) >= (int)sizeof(cmd))
+		return err_ret(e, EXIT_USAGE, "%s: path too long", j->rdir);
+	return ssh_run(&j->ssh, cmd, in_fd, e);
+}
+
+/* Copy a file of the local dump directory into the server's. */
+static void ssh_copy(struct dumpjob *j, const char *name)
+{
+	char local[4200], cmd[128];
+	struct err e;
+	int fd;
+
+	snprintf(local, sizeof(local), "%s/%s", j->dir, name);
+	fd = open(local, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "cat > %s", name);
+	if (ssh_in_dir(j, cmd, fd, &e) < 0)
+		warnmsg("%s was not copied to the server: %s", name, e.msg);
+	close(fd);
+}
+
+/* The server's dump directory made (a new one, in dumpbox.path), and the
+ * stream into vmcore.flat.incomplete started. Only we rename it, and
+ * only once the stream has ended cleanly and the server's cat has exited
+ * 0: a cut connection leaves the name that says incomplete. */
+static int open_ssh(struct dumpjob *j, struct dump_target *t, struct err *e)
+{
+	const char *path = j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
+	struct ssh *s = &j->ssh;
+	char qpath[4200], qdir[4200], cmd[8500];
+	const char *base;
+	int rc;
+
+	if (ssh_parse(j->target + 4, &s->dest, e) < 0)
+		return e->status;
+	s->client = j->ssh_client ? j->ssh_client : SSH_CLIENT_DEFAULT;
+	s->key = j->ssh_key ? j->ssh_key : SSH_KEY_DEFAULT;
+	s->known_hosts = j->ssh_known_hosts ? j->ssh_known_hosts : SSH_KNOWN_HOSTS_DEFAULT;
+	s->cipher = j->ssh_cipher;
+	if (j->dry_run) {
+		snprintf(j->file, sizeof(j->file), "%s@%s:%s (ssh)", s->dest.user, s->dest.host, path);
+		return EXIT_OK;
+	}
+	if (ssh_open(s, e) < 0)
+		return e->status;
+	j->have_ssh = 1;
+	snprintf(j->stage, sizeof(j->stage), "/run/dumpbox-stage-XXXXXX");
+	if (!mkdtemp(j->stage)) {
+		j->stage[0] = '\0';
+		return err_fail(e, EXIT_DAMAGED, "cannot make a directory in /run: %s",
+				strerror(errno));
+	}
+	j->output = j->stage;
+	rc = make_dump_dir(j);
+	if (rc)
+		return err_fail(e, rc, "cannot make the local dump directory");
+	base = strrchr(j->dir, '/') + 1;
+	if (snprintf(j->rdir, sizeof(j->rdir), "%s/%s", path, base) >= (int)sizeof(j->rdir) ||
+	    ssh_quote(path, qpath, sizeof(qpath)) < 0 || ssh_quote(j->rdir, qdir, sizeof(qdir)) < 0)
+		return err_fail(e, EXIT_USAGE, "%s: path too long", path);
+	/* First the directory, on a connection of its own: a server that
+	 * does not answer or refuses us is found before anything streams,
+	 * and dmesg.txt can go there next. */
+	if (snprintf(cmd, sizeof(cmd), "mkdir -p %s && mkdir %s", qpath, qdir) >= (int)sizeof(cmd))
+		return err_fail(e, EXIT_USAGE, "%s: path too long", path);
+	if (ssh_run(s, cmd, -1, e) < 0)
+		return e->status;
+	if (snprintf(cmd, sizeof(cmd), "cat > %s/vmcore.flat.incomplete", qdir) >= (int)sizeof(cmd) ||
+	    snprintf(j->file, sizeof(j->file), "%s@%s:%s/vmcore.flat", s->dest.user,
+		     s->dest.host, j->rdir) >= (int)sizeof(j->file))
+		return err_fail(e, EXIT_USAGE, "%s: path too long", path);
+	if (ssh_start(s, cmd, &j->ssh_pid, &j->ssh_fd, e) < 0)
+		return e->status;
+	dump_target_flat(t, j->ssh_fd, j->file);
 	return EXIT_OK;
+}
+
+/* The stream ended (rc: how the dump went): the server's side is checked
+ * and the dump named complete there. Returns the dump's status. */
+static int finish_ssh(struct dumpjob *j, struct dump_target *t, int rc)
+{
+	struct err e;
+	int fd = j->ssh_fd;
+
+	j->ssh_fd = -1;
+	if (close(fd) < 0 && rc == EXIT_OK)
+		rc = EXIT_INCOMPLETE;
+	if (ssh_wait(&j->ssh, j->ssh_pid, &e) < 0) {
+		if (rc == EXIT_OK || rc == EXIT_DAMAGED)
+			rc = EXIT_INCOMPLETE;
+		snprintf(t->reason, sizeof(t->reason), "%s", e.msg);
+	}
+	j->ssh_pid = 0;
+	if ((rc == EXIT_OK || rc == EXIT_DAMAGED) &&
+	    ssh_in_dir(j, "{ sync vmcore.flat.incomplete 2>/dev/null || sync; } && "
+		       "mv vmcore.flat.incomplete vmcore.flat", -1, &e) < 0) {
+		snprintf(t->reason, sizeof(t->reason), "the dump was sent but not renamed "
+			 "complete: %.400s", e.msg);
+		rc = EXIT_INCOMPLETE;
+	}
+	return rc;
+}
+
+/* The staging directory's files, once copied. */
+static void remove_stage(struct dumpjob *j)
+{
+	char p[4200];
+
+	if (!j->stage[0])
+		return;
+	if (j->dir[0]) {
+		snprintf(p, sizeof(p), "%s/dmesg.txt", j->dir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/info.json", j->dir);
+		unlink(p);
+		rmdir(j->dir);
+	}
+	rmdir(j->stage);
+	j->stage[0] = '\0';
 }
 
 /* ---- files -------------------------------------------------------------- */
@@ -403,7 +573,12 @@ static void write_info_json(struct dumpjob *j, const struct dump_target *t, int 
 	json_init(&js, f);
 	json_object(&js, NULL);
 	json_str(&js, "source", j->source);
-	json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore" : "vmcore.incomplete");
+	if (j->have_ssh)
+		json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore.flat"
+			 : "vmcore.flat.incomplete");
+	else
+		json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore"
+			 : "vmcore.incomplete");
 	json_str(&js, "arch", vmcore_arch(&j->vc));
 	json_str(&js, "format", j->format == DUMP_FORMAT_KDUMP ? "kdump" : "elf");
 	json_str(&js, "kernel_release",
@@ -459,7 +634,21 @@ static int open_target(struct dumpjob *j, struct dump_target *t)
 		snprintf(j->file, sizeof(j->file), "standard output (flattened)");
 		return EXIT_OK;
 	}
-	if (!j->output) {
+	if (!j->output && is_target(j, "ssh:")) {
+		struct err e;
+
+		rc = open_ssh(j, t, &e);
+		return rc ? dump_failed(rc, "%s", e.msg) : EXIT_OK;
+	}
+	if (!j->output && is_target(j, "nfs:")) {
+		struct err e;
+
+		rc = open_nfs(j, &e);
+		if (rc)
+			return dump_failed(rc, "%s", e.msg);
+		if (j->dry_run)
+			return EXIT_OK;
+	} else if (!j->output) {
 		struct err e;
 
 		rc = find_disk(j, &e);
@@ -563,6 +752,19 @@ static void close_all(struct dumpjob *j)
 	if (j->have_disk)
 		dumpdisk_close(&j->disk);
 	j->have_disk = 0;
+	if (j->ssh_fd >= 0) {
+		close(j->ssh_fd);
+		j->ssh_fd = -1;
+		if (ssh_wait(&j->ssh, j->ssh_pid, &e) < 0)
+			warnmsg("%s", e.msg);
+	}
+	if (j->have_ssh)
+		ssh_close(&j->ssh);
+	j->have_ssh = 0;
+	remove_stage(j);
+	if (j->output == j->stage)
+		j->output = NULL;
+	j->have_nfs = 0;
 	/* Before the final action: a dump on a filesystem that is still
 	 * mounted when the machine reboots is a dump in the page cache. */
 	if (j->fsm.dir[0] && fsmount_unmount(&j->fsm, &e) < 0)
@@ -609,6 +811,10 @@ static int retry_target(struct dumpjob *j, struct dump_target *t)
 	if (disk_target_is(t)) {
 		disk_target_rewind(&j->dt);
 		return 0;
+	}
+	if (j->have_ssh) {
+		warnmsg("an SSH stream is not taken again: no dump at the next fallback level");
+		return -1;
 	}
 	if (j->output && strcmp(j->output, "-") == 0) {
 		warnmsg("a stream cannot be rewound: no dump at the next fallback level");
@@ -707,6 +913,8 @@ int dumpjob_run(struct dumpjob *j)
 	o.threads = j->threads;
 	if (j->dir[0] && write_dmesg_file(j) < 0)
 		warnmsg("the kernel log was not saved (the dump goes on)");
+	if (j->have_ssh)
+		ssh_copy(j, "dmesg.txt");
 
 	dumpjob_describe(j, what, sizeof(what));
 	if (!j->quiet && j->format == DUMP_FORMAT_KDUMP)
@@ -716,8 +924,12 @@ int dumpjob_run(struct dumpjob *j)
 		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s\n", j->source,
 			vmcore_elf_size(&j->vc) >> 20, shown(j, name, sizeof(name)));
 	rc = dump_levels(j, &t, &o);
+	if (j->have_ssh)
+		rc = finish_ssh(j, &t, rc);
 	if (j->dir[0])
 		write_info_json(j, &t, rc);
+	if (j->have_ssh)
+		ssh_copy(j, "info.json");
 	if (rc == EXIT_OK)
 		fprintf(stderr, "Dump successful (%" PRIu64 " MiB in %.1f s)\n",
 			t.size >> 20, monotonic_seconds() - j->started);

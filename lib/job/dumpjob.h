@@ -17,6 +17,7 @@
 #include "disk/dumpfind.h"
 #include "sys/fsmount.h"
 #include "sys/s390.h"
+#include "sys/ssh.h"
 #include "write/dumptarget.h"
 #include "write/pagefilter.h"
 
@@ -65,6 +66,20 @@ struct dumpjob {
 	int pf_built;
 	char dir[4096];		/* --output DIR: the dump's own directory */
 	char file[4096];	/* the dump file's final name */
+	/* A dump server over SSH (dumpbox.target=ssh:USER@HOST): the
+	 * stream goes into the client; dmesg.txt and info.json are made in
+	 * a local directory (stage, in RAM) and copied after it. NULL
+	 * paths: the initramfs's (sys/ssh.h). */
+	const char *ssh_client, *ssh_key, *ssh_known_hosts, *ssh_cipher;
+	struct ssh ssh;
+	int have_ssh;
+	pid_t ssh_pid;
+	int ssh_fd;
+	char stage[64];
+	char rdir[4096];	/* the dump's directory on the server */
+	/* An NFS export (dumpbox.target=nfs:HOST:/EXPORT[,OPTIONS]) is
+	 * mounted and written as a filesystem target. */
+	int have_nfs;
 	double started;
 	int prepared;		/* the s390 IPL device step has run */
 };

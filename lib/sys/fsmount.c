@@ -16,6 +16,30 @@
 
 int fsmount_mount(struct fsmount *m, const char *dev, const char *type, struct err *e)
 {
+	return fsmount_mount_data(m, dev, type, NULL, e);
+}
+
+/* What a network filesystem's mount says when it fails: the server, not
+ * a disk. */
+static int net_mount_failed(const char *dev, int err, struct err *e)
+{
+	errno = err;
+	if (err == ETIMEDOUT || err == EHOSTUNREACH || err == ENETUNREACH || err == ECONNREFUSED)
+		return err_ret(e, EXIT_DAMAGED, "%s: the NFS server does not answer:", dev);
+	if (err == EACCES || err == EPERM)
+		return err_ret(e, EXIT_DAMAGED, "%s: the NFS server refuses this machine the "
+			       "export:", dev);
+	if (err == ENOENT)
+		return err_ret(e, EXIT_DAMAGED, "%s: the NFS server has no such export:", dev);
+	if (err == ENODEV)
+		return err_ret(e, EXIT_DAMAGED, "%s: this kernel has no NFSv4 client (its modules "
+			       "are not in the initramfs?)", dev);
+	return err_ret(e, EXIT_DAMAGED, "%s: the NFS mount failed:", dev);
+}
+
+int fsmount_mount_data(struct fsmount *m, const char *dev, const char *type, const char *data,
+		       struct err *e)
+{
 	struct statvfs sv;
 
 	m->dir[0] = '\0';
@@ -26,12 +50,14 @@ int fsmount_mount(struct fsmount *m, const char *dev, const char *type, struct e
 		m->dir[0] = '\0';
 		return err_ret(e, EXIT_DAMAGED, "cannot make a mount point in /run:");
 	}
-	if (mount(dev, m->dir, type, MOUNT_FLAGS, NULL) < 0) {
+	if (mount(dev, m->dir, type, MOUNT_FLAGS, data) < 0) {
 		int saved = errno;
 
 		rmdir(m->dir);
 		m->dir[0] = '\0';
 		errno = saved;
+		if (strncmp(type, "nfs", 3) == 0)
+			return net_mount_failed(dev, saved, e);
 		if (saved == EROFS || saved == EACCES)
 			return err_ret(e, EXIT_DAMAGED, "%s: the device is read-only", dev);
 		if (saved == EUCLEAN)

@@ -20,6 +20,11 @@ struct fsmount {
  * read-only device). 0, or -1 with e (EXIT_DAMAGED). */
 int fsmount_mount(struct fsmount *m, const char *dev, const char *type, struct err *e);
 
+/* The same with the filesystem's own options (data: mount(2)'s last
+ * argument, e.g. an NFS mount's "vers=4.2,addr=..."). */
+int fsmount_mount_data(struct fsmount *m, const char *dev, const char *type, const char *data,
+		       struct err *e);
+
 /* Make path (dumpbox.path, taken from the filesystem's root; no "..")
  * inside the mounted filesystem, each directory as it is or new
  * (0755), none a symbolic link; its full name into out. 0, or -1 with e. */
