@@ -445,6 +445,7 @@ static int open_ssh(struct dumpjob *j, struct dump_target *t, struct err *e)
  * and the dump named complete there. Returns the dump's status. */
 static int finish_ssh(struct dumpjob *j, struct dump_target *t, int rc)
 {
+	char cmd[256];
 	struct err e;
 	int fd = j->ssh_fd;
 
@@ -457,9 +458,12 @@ static int finish_ssh(struct dumpjob *j, struct dump_target *t, int rc)
 		snprintf(t->reason, sizeof(t->reason), "%s", e.msg);
 	}
 	j->ssh_pid = 0;
-	if ((rc == EXIT_OK || rc == EXIT_DAMAGED) &&
-	    ssh_in_dir(j, "{ sync vmcore.flat.incomplete 2>/dev/null || sync; } && "
-		       "mv vmcore.flat.incomplete vmcore.flat", -1, &e) < 0) {
+	/* Dropbear reports a server command killed by a signal as exit 0:
+	 * the server must also hold every byte sent before it is renamed. */
+	snprintf(cmd, sizeof(cmd), "test \"$(wc -c < vmcore.flat.incomplete)\" -eq %" PRIu64
+		 " && { sync vmcore.flat.incomplete 2>/dev/null || sync; } && "
+		 "mv vmcore.flat.incomplete vmcore.flat", dump_target_flat_bytes(t));
+	if ((rc == EXIT_OK || rc == EXIT_DAMAGED) && ssh_in_dir(j, cmd, -1, &e) < 0) {
 		snprintf(t->reason, sizeof(t->reason), "the dump was sent but not renamed "
 			 "complete: %.400s", e.msg);
 		rc = EXIT_INCOMPLETE;

@@ -145,7 +145,16 @@ int dump_target_file(struct dump_target *t, const char *path)
 struct flat_target {
 	int fd;
 	uint64_t size;
+	uint64_t bytes;		/* of the stream, so far */
 };
+
+static int flat_out(struct flat_target *f, const void *buf, size_t len)
+{
+	if (write_all(f->fd, buf, len) < 0)
+		return -1;
+	f->bytes += len;
+	return 0;
+}
 
 static int flat_record(struct flat_target *f, const void *buf, uint64_t len, uint64_t off)
 {
@@ -153,9 +162,9 @@ static int flat_record(struct flat_target *f, const void *buf, uint64_t len, uin
 
 	put_be64(h, off);
 	put_be64(h + 8, len);
-	if (write_all(f->fd, h, sizeof(h)) < 0)
+	if (flat_out(f, h, sizeof(h)) < 0)
 		return -1;
-	return len ? write_all(f->fd, buf, (size_t)len) : 0;
+	return len ? flat_out(f, buf, (size_t)len) : 0;
 }
 
 static int flat_begin(struct dump_target *t, uint64_t size)
@@ -167,7 +176,7 @@ static int flat_begin(struct dump_target *t, uint64_t size)
 	memcpy(h, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE) - 1);
 	put_be64(h + 16, 1);	/* type: flattened */
 	put_be64(h + 24, 1);	/* version */
-	return write_all(f->fd, h, sizeof(h));
+	return flat_out(f, h, sizeof(h));
 }
 
 static int flat_write(struct dump_target *t, const void *buf, size_t len, uint64_t off)
@@ -212,7 +221,7 @@ static int flat_finish(struct dump_target *t, int complete, const struct dump_ta
 	if (!complete)
 		return flat_sync(t);
 	memset(end, 0xff, sizeof(end));
-	if (write_all(f->fd, end, sizeof(end)) < 0)
+	if (flat_out(f, end, sizeof(end)) < 0)
 		return -1;
 	return flat_sync(t);
 }
@@ -235,6 +244,11 @@ int dump_target_flat(struct dump_target *t, int fd, const char *name)
 	t->priv = f;
 	t->name = name;
 	return 0;
+}
+
+uint64_t dump_target_flat_bytes(const struct dump_target *t)
+{
+	return t->ops == &flat_ops ? ((const struct flat_target *)t->priv)->bytes : 0;
 }
 
 void dump_target_free(struct dump_target *t)

@@ -15,6 +15,10 @@ int dump_target_file(struct dump_target *t, const char *path);
 /* Write the flattened format to fd (not closed). */
 int dump_target_flat(struct dump_target *t, int fd, const char *name);
 
+/* The bytes a flattened target has written: what the reader must have
+ * received (a remote end killed by a signal can look like a clean exit). */
+uint64_t dump_target_flat_bytes(const struct dump_target *t);
+
 /* Write-behind for a target written front to back: start writeback of
  * what was just written, wait for the window before it and drop it from
  * the page cache, so a dump of many GiB neither fills a capture kernel's
