@@ -299,10 +299,16 @@ static int fs_ready(struct dumpjob *j, const char *path, struct err *e)
 	return EXIT_OK;
 }
 
+/* dumpbox.path, or kdump-tools' /var/crash. */
+static const char *dump_path(const struct dumpjob *j)
+{
+	return j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
+}
+
 /* The filesystem j->target names, mounted. A dry run mounts nothing. */
 static int open_fs(struct dumpjob *j, struct err *e)
 {
-	const char *path = j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
+	const char *path = dump_path(j);
 	const struct fs_info *fi = &j->fs.info;
 	int rc;
 
@@ -337,7 +343,7 @@ static int is_target(const struct dumpjob *j, const char *kind)
 /* An NFS export: the kernel's client mounts it, then it is a filesystem. */
 static int open_nfs(struct dumpjob *j, struct err *e)
 {
-	const char *path = j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
+	const char *path = dump_path(j);
 	struct nfs_spec n;
 
 	if (j->dry_run) {
@@ -391,7 +397,7 @@ static void ssh_copy(struct dumpjob *j, const char *name)
  * 0: a cut connection leaves the name that says incomplete. */
 static int open_ssh(struct dumpjob *j, struct dump_target *t, struct err *e)
 {
-	const char *path = j->path && *j->path ? j->path : DUMPJOB_DEFAULT_PATH;
+	const char *path = dump_path(j);
 	struct ssh *s = &j->ssh;
 	char qpath[4200], qdir[4200], cmd[8500];
 	const char *base;

@@ -113,7 +113,7 @@ static int known_host(const char *path, const char *host)
 		return 0;
 	while (!found && fgets(line, sizeof(line), f))
 		found = strncmp(line, host, n) == 0 && line[n] == ' ';
-	fclose(f);
+	(void)fclose(f);	/* read only: nothing to lose */
 	return found;
 }
 
@@ -155,7 +155,11 @@ int ssh_open(struct ssh *s, struct err *e)
 	}
 	/* The stream's reader may go away: that is an error to report, and
 	 * the dump's state to write, not a signal that ends us. */
-	signal(SIGPIPE, SIG_IGN);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		err_set(e, EXIT_DAMAGED, "cannot ignore SIGPIPE:");
+		ssh_close(s);
+		return -1;
+	}
 	return 0;
 }
 
