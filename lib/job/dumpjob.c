@@ -564,14 +564,22 @@ static uint64_t peak_rss_kib(void)
 	return kib;
 }
 
-static void write_info_json(struct dumpjob *j, const struct dump_target *t, int status)
+/* info.json is written before the dump (complete: false, padded to a
+ * block) and rewritten in place after it: a target the dump filled has
+ * no block left for a new file, and a power cut leaves one that says
+ * incomplete. */
+#define INFO_RESERVE 4096
+
+static void write_info_json(struct dumpjob *j, const struct dump_target *t, int status,
+			    int before)
 {
 	char path[4200], val[128];
 	FILE *f;
 	struct json js;
+	long end;
 
 	snprintf(path, sizeof(path), "%s/info.json", j->dir);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
@@ -612,7 +620,14 @@ static void write_info_json(struct dumpjob *j, const struct dump_target *t, int 
 	json_str(&js, "writer", "dumpbox " DUMPBOX_VERSION);
 	json_u64(&js, "peak_rss_kib", peak_rss_kib());
 	json_finish(&js);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
+	/* JSON ends at its last '}': the padding is white space. */
+	end = ftell(f);
+	while (before && end >= 0 && end < INFO_RESERVE - 1 && fputc(' ', f) != EOF)
+		end++;
+	if (before && end >= 0)
+		fputc('\n', f);
+	if (fflush(f) != 0 || (!before && (end < 0 || ftruncate(fileno(f), end) < 0)) ||
+	    fsync(fileno(f)) < 0)
 		warnmsg("writing %s failed:", path);
 	if (fclose(f) != 0)
 		warnmsg("closing %s failed:", path);
@@ -933,11 +948,13 @@ int dumpjob_run(struct dumpjob *j)
 	else if (!j->quiet)
 		fprintf(stderr, "Dumping %s (%" PRIu64 " MiB) to %s\n", j->source,
 			vmcore_elf_size(&j->vc) >> 20, shown(j, name, sizeof(name)));
+	if (j->dir[0] && !j->have_ssh)
+		write_info_json(j, &t, EXIT_INCOMPLETE, 1);
 	rc = dump_levels(j, &t, &o);
 	if (j->have_ssh)
 		rc = finish_ssh(j, &t, rc);
 	if (j->dir[0])
-		write_info_json(j, &t, rc);
+		write_info_json(j, &t, rc, 0);
 	if (j->have_ssh)
 		ssh_copy(j, "info.json");
 	if (rc == EXIT_OK)
