@@ -30,12 +30,24 @@ static int split(const char *spec, struct nfs_spec *n, const char **opts, struct
 	return 0;
 }
 
+/* The mount options for the server at addr. */
+static int options(struct nfs_spec *n, const char *addr, const char *opts, struct err *e)
+{
+	if (snprintf(n->data, sizeof(n->data), "%s,addr=%s%s%s", NFS_DEFAULT_OPTIONS, addr,
+		     opts[0] ? "," : "", opts) >= (int)sizeof(n->data))
+		/* n->dev, not spec: the message would cut off its end. */
+		return err_ret(e, EXIT_USAGE, "nfs:%s: too many options (%zu bytes of them)",
+			       n->dev, strlen(opts));
+	return 0;
+}
+
 int nfs_check(const char *spec, struct err *e)
 {
 	struct nfs_spec n;
 	const char *opts;
 
-	return split(spec, &n, &opts, e);
+	/* The longest address there is, so that what passes here fits later. */
+	return split(spec, &n, &opts, e) < 0 ? -1 : options(&n, "255.255.255.255", opts, e);
 }
 
 int nfs_parse(const char *spec, struct nfs_spec *n, struct err *e)
@@ -53,8 +65,5 @@ int nfs_parse(const char *spec, struct nfs_spec *n, struct err *e)
 			       n->host, gai_strerror(rc));
 	inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, addr, sizeof(addr));
 	freeaddrinfo(ai);
-	if (snprintf(n->data, sizeof(n->data), "%s,addr=%s%s%s", NFS_DEFAULT_OPTIONS, addr,
-		     opts[0] ? "," : "", opts) >= (int)sizeof(n->data))
-		return err_ret(e, EXIT_USAGE, "nfs:%s: too many options", spec);
-	return 0;
+	return options(n, addr, opts, e);
 }

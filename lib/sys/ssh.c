@@ -46,6 +46,9 @@ int ssh_parse(const char *spec, struct ssh_dest *d, struct err *e)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:")] != '\0')
 		return err_ret(e, EXIT_USAGE, "ssh:%s: the user or host has characters no "
 			       "user or host name has", spec);
+	/* dbclient would take "-x@host" for an option. */
+	if (d->user[0] == '-' || d->host[0] == '-')
+		return err_ret(e, EXIT_USAGE, "ssh:%s: a user or host name starts with '-'", spec);
 	if (colon && (parse_u64(colon + 1, &port) < 0 || port == 0 || port > 65535))
 		return err_ret(e, EXIT_USAGE, "ssh:%s: the port is not a number from 1 to 65535",
 			       spec);
