@@ -25,6 +25,14 @@
 //config:	                      "irqpoll nr_cpus=1 reset_devices", the console=,
 //config:	                      dump_debug=, ip= and dumpbox.* parameters of
 //config:	                      this kernel's command line, then --append
+//config:	    --net DEV         the dump kernel's network as this system has it on
+//config:	                      DEV: its IPv4 address, netmask, default route
+//config:	                      and name servers as ip=, the device found by
+//config:	                      its MAC (dumpbox.ifmac=), in place of the ip=
+//config:	                      of this kernel's command line; without it, ip=
+//config:	                      or else DHCP in the dump kernel
+//config:	    --resolv FILE     --net: the name servers (default /etc/resolv.conf;
+//config:	                      those on 127.0.0.0/8 are left out)
 //config:	    --dry-run         say what would be loaded; load nothing
 //config:	  SETTINGS, for the dump kernel (rescue --help says what each
 //config:	  means), written into its command line as dumpbox.NAME=VALUE
@@ -92,6 +100,7 @@
 #include "sys/cpio.h"
 #include "sys/kexec.h"
 #include "sys/modload.h"
+#include "sys/net.h"
 #include "sys/nfs.h"
 #include "sys/ssh.h"
 
@@ -118,10 +127,12 @@
 
 enum { OPT_KERNEL = 256, OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_DRY_RUN, OPT_UNLOAD,
        OPT_STATUS, OPT_TEST, OPT_KVER, OPT_JSON, OPT_SYSFS, OPT_PROC, OPT_DEV,
-       OPT_BP };	/* OPT_BP + enum bootparam: the dump kernel's settings */
+       OPT_NET, OPT_RESOLV, OPT_BP };	/* OPT_BP + enum bootparam: the dump kernel's settings */
 
 struct kdump_load {
 	const char *kernel, *initrd, *append, *cmdline_opt, *kver;
+	const char *net, *resolv;	/* --net DEV, --resolv FILE */
+	struct net_running nr;
 	int dry_run, unload, status, test, json;
 	struct kexec_roots roots;
 	const char *dev_root;
@@ -170,7 +181,11 @@ static void build_cmdline(struct kdump_load *k)
 				continue;
 			/* dumpbox.selftest would crash the capture kernel too;
 			 * dump_debug is the dump's (zfcpdump's) debug switch;
-			 * ip= is the network a dump to ssh: or nfs: uses. */
+			 * ip= is the network a dump to ssh: or nfs: uses,
+			 * unless --net says it. */
+			if (k->net && ((len > 3 && strncmp(start, "ip=", 3) == 0) ||
+				       (len > 14 && strncmp(start, "dumpbox.ifmac=", 14) == 0)))
+				continue;
 			if ((len > 8 && strncmp(start, "console=", 8) == 0) ||
 			    (len > 3 && strncmp(start, "ip=", 3) == 0) ||
 			    (len > 11 && strncmp(start, "dump_debug=", 11) == 0) ||
@@ -199,6 +214,19 @@ static void build_cmdline(struct kdump_load *k)
 		if ((size_t)snprintf(k->cmdline + n, sizeof(k->cmdline) - n,
 				     strpbrk(v, " \t") ? "%sdumpbox.%s=\"%s\"" : "%sdumpbox.%s=%s",
 				     n ? " " : "", bootparam_defs[i].name, v) >= sizeof(k->cmdline) - n)
+			die(EXIT_USAGE, "the command line would be longer than %d bytes",
+			    CMDLINE_MAX - 1);
+	}
+	if (k->net) {
+		char args[256];
+		struct err e;
+
+		if (net_running(k->net, k->roots.proc, k->roots.sysfs, k->resolv, &k->nr, &e) < 0)
+			die(e.status, "--net %s", e.msg);
+		net_running_args(&k->nr, args, sizeof(args));
+		n = strlen(k->cmdline);
+		if ((size_t)snprintf(k->cmdline + n, sizeof(k->cmdline) - n, "%s%s", n ? " " : "",
+				     args) >= sizeof(k->cmdline) - n)
 			die(EXIT_USAGE, "the command line would be longer than %d bytes",
 			    CMDLINE_MAX - 1);
 	}
@@ -667,6 +695,14 @@ static int do_test(struct kdump_load *k)
 	if (k->st.lockdown[0] && strcmp(k->st.lockdown, "none") != 0)
 		check(k, "lockdown", -1, "lockdown is '%s': the kernel image must be signed with "
 		      "a trusted key", k->st.lockdown);
+	if (k->net)
+		check(k, "network", k->nr.physical ? 1 : -1, "%s: the dump kernel's network as "
+		      "here, on the device with MAC %02x:%02x:%02x:%02x:%02x:%02x%s%s", k->net,
+		      k->nr.mac[0], k->nr.mac[1], k->nr.mac[2], k->nr.mac[3], k->nr.mac[4],
+		      k->nr.mac[5], k->nr.physical ? "" : " (not a NIC: a bridge, bond or VLAN is "
+		      "not set up there, so a NIC must have this MAC)",
+		      k->nr.ndns ? "" : "; no name server to carry over (a dump server by name "
+		      "will not resolve)");
 	test_target(k);
 	free(k->cpio);
 	k->cpio = NULL;
@@ -699,12 +735,15 @@ int kdump_load_main(int argc, char **argv)
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
 		{ "proc-root", required_argument, NULL, OPT_PROC },
 		{ "dev-root", required_argument, NULL, OPT_DEV },
+		{ "net", required_argument, NULL, OPT_NET },
+		{ "resolv", required_argument, NULL, OPT_RESOLV },
 		BOOTPARAM_LONGOPTS(OPT_BP),
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kdump_load k = {
 		.roots = { .sysfs = "/sys", .proc = "/proc" },
 		.dev_root = "/dev",
+		.resolv = "/etc/resolv.conf",
 	};
 	int c;
 
@@ -723,6 +762,8 @@ int kdump_load_main(int argc, char **argv)
 		case OPT_SYSFS: k.roots.sysfs = optarg; break;
 		case OPT_PROC: k.roots.proc = optarg; break;
 		case OPT_DEV: k.dev_root = optarg; break;
+		case OPT_NET: k.net = optarg; break;
+		case OPT_RESOLV: k.resolv = optarg; break;
 		default:
 			if (!bootparams_getopt(&k.bp, c, OPT_BP, optarg))
 				usage_bad_option(argv);

@@ -147,4 +147,26 @@ void net_lease_line(const struct net_lease *l, char *buf, size_t len);
 /* A netmask's prefix length (-1 when its bits are not contiguous). */
 int net_prefix_len(struct in_addr mask);
 
+/* ---- the running system's (lib/sys/netrunning.c) ------------------------ */
+
+struct net_running {
+	char device[IFNAMSIZ];
+	struct in_addr addr, mask, gateway;	/* gateway 0: no default route */
+	struct in_addr dns[2];		/* what ip= can carry */
+	int ndns;
+	uint8_t mac[6];
+	int physical;			/* SYSFS/class/net/DEV/device exists */
+};
+
+/* Device dev's first IPv4 address and netmask (getifaddrs), its MAC
+ * (SYSFS/class/net), the default route through it (PROC/net/route) and
+ * the name servers of resolv (NULL: none) not on loopback. 0, or -1 with
+ * e ("eth0: no such device with an IPv4 address"). */
+int net_running(const char *dev, const char *proc, const char *sysfs, const char *resolv,
+		struct net_running *r, struct err *e);
+
+/* For the dump kernel's command line:
+ * "ip=ADDR::GW:MASK:::off[:DNS0[:DNS1]] dumpbox.ifmac=MAC". */
+void net_running_args(const struct net_running *r, char *buf, size_t len);
+
 #endif
