@@ -464,6 +464,10 @@ static int finish_ssh(struct dumpjob *j, struct dump_target *t, int rc)
 		snprintf(t->reason, sizeof(t->reason), "%s", e.msg);
 	}
 	j->ssh_pid = 0;
+	if (!j->quiet)
+		fprintf(stderr, "%s: the SSH client used %.1f s of CPU (%s) for %.1f MiB\n",
+			applet_name, j->ssh.cpu, j->ssh_cipher ? j->ssh_cipher :
+			SSH_CIPHER_DEFAULT, (double)dump_target_flat_bytes(t) / 1048576.0);
 	/* Dropbear reports a server command killed by a signal as exit 0:
 	 * the server must also hold every byte sent before it is renamed. */
 	snprintf(cmd, sizeof(cmd), "test \"$(wc -c < vmcore.flat.incomplete)\" -eq %" PRIu64

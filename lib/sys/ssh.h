@@ -16,6 +16,9 @@
 #define SSH_CLIENT_DEFAULT	"/bin/dbclient"
 #define SSH_KEY_DEFAULT		"/etc/dumpbox/ssh/id_dumpbox"
 #define SSH_KNOWN_HOSTS_DEFAULT	"/etc/dumpbox/ssh/known_hosts"
+/* Dropbear's AES uses no AES-NI: on one CPU, chacha20-poly1305 streamed
+ * 198 MiB/s against aes128-ctr's 126. */
+#define SSH_CIPHER_DEFAULT	"chacha20-poly1305@openssh.com"
 
 struct ssh_dest {
 	char user[64];
@@ -31,6 +34,7 @@ struct ssh {
 	unsigned timeout;	/* seconds for a short command (0: 60) */
 	struct ssh_dest dest;
 	char home[64];		/* the client's $HOME: .ssh/known_hosts, a copy */
+	double cpu;		/* ssh_wait(): the client's CPU seconds */
 };
 
 /* "USER@HOST[:PORT]" (what follows "ssh:" in dumpbox.target); HOST may
@@ -59,7 +63,9 @@ int ssh_run(struct ssh *s, const char *cmd, int in_fd, struct err *e);
  * a killed dump. */
 int ssh_start(struct ssh *s, const char *cmd, pid_t *pid, int *fd, struct err *e);
 
-/* Wait for a client ssh_start() started: 0 when the command exited 0. */
+/* Wait for a client ssh_start() started: 0 when the command exited 0.
+ * s->cpu is then the seconds of CPU the client used (user + system):
+ * on a dump kernel's one CPU, its cipher is the dump's cost too. */
 int ssh_wait(struct ssh *s, pid_t pid, struct err *e);
 
 /* The check before a crash (kdump-load --test): the client, key and
