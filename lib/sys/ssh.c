@@ -361,6 +361,12 @@ int ssh_check_archive(const uint8_t *cpio, size_t len, const struct ssh_dest *d,
 	if (ssh_open(&s, e) == 0) {
 		rc = ssh_run(&s, "true", -1, e);
 		ssh_close(&s);
+	} else if (strncmp(e->msg, hosts, strlen(hosts)) == 0) {
+		char rest[sizeof(e->msg)];
+
+		/* The archive's name for it, not the copy's. */
+		snprintf(rest, sizeof(rest), "%s", e->msg + strlen(hosts));
+		err_set(e, e->status, "%s in the initramfs%s", SSH_KNOWN_HOSTS_DEFAULT, rest);
 	}
 out:
 	unlink(client);
