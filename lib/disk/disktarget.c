@@ -47,8 +47,7 @@ static int disk_write(struct dump_target *t, const void *buf, size_t len, uint64
 
 	if (dumpdisk_write(dt->disk, buf, len, off) < 0)
 		return -1;
-	dump_writebehind(&dt->wb, off + len);
-	return 0;
+	return dump_writebehind(&dt->wb, off + len);
 }
 
 /* The area may hold an old dump: zeros must really be written. */
@@ -66,8 +65,7 @@ static int disk_zero(struct dump_target *t, size_t len, uint64_t off)
 		len -= n;
 		off += n;
 	}
-	dump_writebehind(&dt->wb, off);
-	return 0;
+	return dump_writebehind(&dt->wb, off);
 }
 
 static int disk_sync(struct dump_target *t)

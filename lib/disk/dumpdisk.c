@@ -878,7 +878,9 @@ static int data_crc(struct dumpdisk *d, uint64_t size, uint32_t *crc)
 int dumpdisk_finish(struct dumpdisk *d, uint32_t state, uint64_t size, const char *reason)
 {
 	uint32_t crc = 0;
-	int have_crc = 0;
+	int have_crc = 0, synced;
+	char why[64];		/* the superblock's reason field */
+	int rc;
 
 	if (d->info.state != DUMPDISK_BUSY || !d->writable)
 		return dfail_ret(d, "dumpdisk_finish without dumpdisk_begin");
@@ -888,9 +890,17 @@ int dumpdisk_finish(struct dumpdisk *d, uint32_t state, uint64_t size, const cha
 		return dfail_ret(d, "dump size %" PRIu64 " exceeds the dump area", size);
 	if (d->layout == DUMPDISK_ZIPL && state == DUMPDISK_COMPLETE && !d->page0_set)
 		return dfail_ret(d, "the dump's first page was never written");
-	/* Data first, on stable storage, before anything says COMPLETE. */
-	if (disk_fsync(d->fd) < 0)
-		return dfail_ret(d, "fsync of the dump failed: %s", strerror(errno));
+	/* Data first, on stable storage, before anything says COMPLETE.
+	 * When it is not (a disk's write error shows here, for the last
+	 * pages written), the disk says so where a reader looks: INCOMPLETE
+	 * with the reason, in superblock sectors that may still take a
+	 * write; BUSY only if they do not. */
+	synced = disk_fsync(d->fd) == 0;
+	if (!synced) {
+		snprintf(why, sizeof(why), "fsync of the dump failed: %s", strerror(errno));
+		state = DUMPDISK_INCOMPLETE;
+		reason = why;
+	}
 	if (state == DUMPDISK_COMPLETE) {
 		if (data_crc(d, size, &crc) < 0)
 			return -1;
@@ -903,11 +913,13 @@ int dumpdisk_finish(struct dumpdisk *d, uint32_t state, uint64_t size, const cha
 		d->sb.data_crc = crc;
 		d->sb.flags = have_crc ? DUMPDISK_F_DATA_CRC : 0;
 		snprintf(d->sb.reason, sizeof(d->sb.reason), "%s", reason ? reason : "");
-		return write_sb_both(d);
+		rc = write_sb_both(d);
+		return synced || rc < 0 ? rc : dfail_ret(d, "%s", why);
 	}
 	uint8_t *page = xcalloc(1, ZIPL_CSUM_SIZE);
 	struct zipl_ext e;
-	int rc = -1;
+
+	rc = -1;
 
 	if (state == DUMPDISK_COMPLETE) {
 		memcpy(page, d->page0, ZIPL_CSUM_SIZE);
@@ -927,6 +939,8 @@ int dumpdisk_finish(struct dumpdisk *d, uint32_t state, uint64_t size, const cha
 	snprintf(d->info.reason, sizeof(d->info.reason), "%s", reason ? reason : "");
 	zipl_ext_from_info(d, &e);
 	rc = write_zipl_record(d, page, &e);
+	if (rc == 0 && !synced)
+		rc = dfail_ret(d, "%s", why);
 out:
 	free(page);
 	return rc;

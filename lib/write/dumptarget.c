@@ -13,22 +13,28 @@
 
 #define WRITEBACK_WINDOW (8u << 20)
 
-void dump_writebehind(struct dump_writebehind *w, uint64_t upto)
+int dump_writebehind(struct dump_writebehind *w, uint64_t upto)
 {
 	if (upto < w->pending + WRITEBACK_WINDOW)
-		return;
-	/* Errors here are advisory: fsync at the end reports real ones. */
-	sync_file_range(w->fd, (off_t)(w->base + w->pending), (off_t)(upto - w->pending),
-			SYNC_FILE_RANGE_WRITE);
+		return 0;
+	/* The errors count: a write-back error is reported once per file
+	 * (the kernel's errseq), and the wait below takes it, so the fsync
+	 * at the end would return 0 for data that never reached the disk. */
+	if (sync_file_range(w->fd, (off_t)(w->base + w->pending), (off_t)(upto - w->pending),
+			    SYNC_FILE_RANGE_WRITE) < 0)
+		return -1;
 	if (w->pending > w->flushed) {
-		sync_file_range(w->fd, (off_t)(w->base + w->flushed), (off_t)(w->pending - w->flushed),
-				SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-				SYNC_FILE_RANGE_WAIT_AFTER);
-		posix_fadvise(w->fd, (off_t)(w->base + w->flushed), (off_t)(w->pending - w->flushed),
-			      POSIX_FADV_DONTNEED);
+		if (sync_file_range(w->fd, (off_t)(w->base + w->flushed),
+				    (off_t)(w->pending - w->flushed), SYNC_FILE_RANGE_WAIT_BEFORE |
+				    SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) < 0)
+			return -1;
+		/* Advice: failing to drop clean pages loses nothing. */
+		(void)posix_fadvise(w->fd, (off_t)(w->base + w->flushed),
+				    (off_t)(w->pending - w->flushed), POSIX_FADV_DONTNEED);
 		w->flushed = w->pending;
 	}
 	w->pending = upto;
+	return 0;
 }
 
 /* ---- a file ------------------------------------------------------------ */
@@ -55,8 +61,7 @@ static int file_write(struct dump_target *t, const void *buf, size_t len, uint64
 	if (pwrite_all(f->fd, buf, len, off) < 0)
 		return -1;
 	/* Writes go in file order except the header page at the end. */
-	dump_writebehind(&f->wb, off + len);
-	return 0;
+	return dump_writebehind(&f->wb, off + len);
 }
 
 static int file_zero(struct dump_target *t, size_t len, uint64_t off)

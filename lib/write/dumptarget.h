@@ -31,8 +31,11 @@ struct dump_writebehind {
 	uint64_t pending;	/* end of the window being written back */
 };
 
-/* Everything before upto (a dump offset) has been written. */
-void dump_writebehind(struct dump_writebehind *w, uint64_t upto);
+/* Everything before upto (a dump offset) has been written. 0, or -1
+ * with errno when writing back what was written before failed (EIO from
+ * the disk): the dump has lost data and must fail, since the final
+ * fsync will not report it again. */
+int dump_writebehind(struct dump_writebehind *w, uint64_t upto);
 
 /* Free what the target allocated (the file target's names). */
 void dump_target_free(struct dump_target *t);
