@@ -447,6 +447,13 @@ static int open_ssh(struct dumpjob *j, struct dump_target *t, struct err *e)
 	return EXIT_OK;
 }
 
+/* Whether the dump is whole: exit 0, or 1 for unreadable source pages
+ * (zeros there) but not for a write that failed (also 1: EIO). */
+static int dump_whole(const struct dump_target *t, int status)
+{
+	return status == EXIT_OK || (status == EXIT_DAMAGED && !t->error);
+}
+
 /* The stream ended (rc: how the dump went): the server's side is checked
  * and the dump named complete there. Returns the dump's status. */
 static int finish_ssh(struct dumpjob *j, struct dump_target *t, int rc)
@@ -473,7 +480,7 @@ static int finish_ssh(struct dumpjob *j, struct dump_target *t, int rc)
 	snprintf(cmd, sizeof(cmd), "test \"$(wc -c < vmcore.flat.incomplete)\" -eq %" PRIu64
 		 " && { sync vmcore.flat.incomplete 2>/dev/null || sync; } && "
 		 "mv vmcore.flat.incomplete vmcore.flat", dump_target_flat_bytes(t));
-	if ((rc == EXIT_OK || rc == EXIT_DAMAGED) && ssh_in_dir(j, cmd, -1, &e) < 0) {
+	if (dump_whole(t, rc) && ssh_in_dir(j, cmd, -1, &e) < 0) {
 		snprintf(t->reason, sizeof(t->reason), "the dump was sent but not renamed "
 			 "complete: %.400s", e.msg);
 		rc = EXIT_INCOMPLETE;
@@ -596,18 +603,17 @@ static void write_info_json(struct dumpjob *j, const struct dump_target *t, int 
 	json_object(&js, NULL);
 	json_str(&js, "source", j->source);
 	if (j->have_ssh)
-		json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore.flat"
+		json_str(&js, "vmcore", dump_whole(t, status) ? "vmcore.flat"
 			 : "vmcore.flat.incomplete");
 	else
-		json_str(&js, "vmcore", status == EXIT_OK || status == EXIT_DAMAGED ? "vmcore"
-			 : "vmcore.incomplete");
+		json_str(&js, "vmcore", dump_whole(t, status) ? "vmcore" : "vmcore.incomplete");
 	json_str(&js, "arch", vmcore_arch(&j->vc));
 	json_str(&js, "format", j->format == DUMP_FORMAT_KDUMP ? "kdump" : "elf");
 	json_str(&js, "kernel_release",
 		 vmcoreinfo_get(&j->vc, "OSRELEASE", val, sizeof(val)) == 0 ? val : NULL);
 	json_str(&js, "crash_time",
 		 vmcoreinfo_get(&j->vc, "CRASHTIME", val, sizeof(val)) == 0 ? val : NULL);
-	json_bool(&js, "complete", status == EXIT_OK || status == EXIT_DAMAGED);
+	json_bool(&js, "complete", dump_whole(t, status));
 	json_u64(&js, "size", t->size);
 	json_u64(&js, "written", t->written);
 	json_u64(&js, "zero_bytes", t->zero_bytes);
@@ -964,7 +970,7 @@ int dumpjob_run(struct dumpjob *j)
 	if (rc == EXIT_OK)
 		fprintf(stderr, "Dump successful (%" PRIu64 " MiB in %.1f s)\n",
 			t.size >> 20, monotonic_seconds() - j->started);
-	else if (rc == EXIT_DAMAGED && !t.error && t.nbad)
+	else if (dump_whole(&t, rc) && t.nbad)
 		report_bad(&t);
 	else
 		dump_failed(rc, "%s", t.reason[0] ? t.reason : "unknown error");
