@@ -194,6 +194,12 @@ static NORETURN void exec_client(struct ssh *s, const char *cmd, int in_fd)
 	setsid();
 	if (in_fd < 0)
 		in_fd = null;
+	if (s->errlog) {
+		int log = open(s->errlog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+
+		if (log < 0 || dup2(log, STDERR_FILENO) < 0)
+			_exit(126);
+	}
 	if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(126);
 	snprintf(home, sizeof(home), "HOME=%s", s->home);
@@ -226,18 +232,47 @@ static int spawn(struct ssh *s, const char *cmd, int in_fd, pid_t *pid, struct e
 	return 0;
 }
 
+/* The client's last message in s->errlog, without its own name (""
+ * when there is none); for a host key that does not match, the line
+ * that says so (what follows it is fingerprints and advice). */
+static void last_words(const struct ssh *s, char *out, size_t len)
+{
+	char line[512];
+	FILE *f = s->errlog ? fopen(s->errlog, "re") : NULL;
+	size_t n = strlen(s->client);
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strncmp(p, s->client, n) == 0 && strncmp(p + n, ": ", 2) == 0)
+			p += n + 2;
+		if (*p)
+			snprintf(out, len, ": %.200s", p);
+		if (strstr(p, "host key mismatch"))
+			break;
+	}
+	(void)fclose(f);	/* read only */
+}
+
 static int exited(struct ssh *s, int status, struct err *e)
 {
+	char words[256];
+
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	last_words(s, words, sizeof(words));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return err_ret(e, EXIT_DAMAGED, "cannot run %s", s->client);
 	if (WIFSIGNALED(status))
 		return err_ret(e, EXIT_DAMAGED, "%s@%s: the SSH client was killed (signal %d)",
 			       s->dest.user, s->dest.host, WTERMSIG(status));
 	return err_ret(e, EXIT_DAMAGED, "%s@%s: the SSH connection or the command on the "
-		       "server failed (exit status %d)", s->dest.user, s->dest.host,
-		       WEXITSTATUS(status));
+		       "server failed (exit status %d)%s", s->dest.user, s->dest.host,
+		       WEXITSTATUS(status), words);
 }
 
 int ssh_run(struct ssh *s, const char *cmd, int in_fd, struct err *e)
@@ -330,7 +365,7 @@ int ssh_check_archive(const uint8_t *cpio, size_t len, const struct ssh_dest *d,
 {
 	struct archive_files a = { .found = 0 };
 	struct ssh s = { .timeout = 30, .dest = *d };
-	char client[96], key[96], hosts[96];
+	char client[96], key[96], hosts[96], log[96];
 	int rc = -1;
 
 	snprintf(a.dir, sizeof(a.dir), "%s/dumpbox-sshcheck-XXXXXX",
@@ -340,6 +375,7 @@ int ssh_check_archive(const uint8_t *cpio, size_t len, const struct ssh_dest *d,
 	snprintf(client, sizeof(client), "%s/dbclient", a.dir);
 	snprintf(key, sizeof(key), "%s/key", a.dir);
 	snprintf(hosts, sizeof(hosts), "%s/known_hosts", a.dir);
+	snprintf(log, sizeof(log), "%s/client.log", a.dir);
 	if (cpio_walk(cpio, len, save_member, &a, e) < 0)
 		goto out;
 	if (a.failed) {
@@ -358,6 +394,7 @@ int ssh_check_archive(const uint8_t *cpio, size_t len, const struct ssh_dest *d,
 	s.client = client;
 	s.key = key;
 	s.known_hosts = hosts;
+	s.errlog = log;		/* its reason goes into the check's line */
 	if (ssh_open(&s, e) == 0) {
 		rc = ssh_run(&s, "true", -1, e);
 		ssh_close(&s);
@@ -372,6 +409,7 @@ out:
 	unlink(client);
 	unlink(key);
 	unlink(hosts);
+	unlink(log);
 	rmdir(a.dir);
 	return rc;
 }

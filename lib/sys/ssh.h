@@ -35,6 +35,9 @@ struct ssh {
 	struct ssh_dest dest;
 	char home[64];		/* the client's $HOME: .ssh/known_hosts, a copy */
 	double cpu;		/* ssh_wait(): the client's CPU seconds */
+	/* Not NULL: the client's messages go to this file (not standard
+	 * error), and a failure's message ends with the last of them. */
+	const char *errlog;
 };
 
 /* "USER@HOST[:PORT]" (what follows "ssh:" in dumpbox.target); HOST may
