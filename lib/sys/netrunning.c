@@ -4,12 +4,12 @@
  * with the interface its dump target is reached through). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -71,31 +71,38 @@ static void find_dns(const char *resolv, struct net_running *r)
 int net_running(const char *dev, const char *proc, const char *sysfs, const char *resolv,
 		struct net_running *r, struct err *e)
 {
-	struct ifaddrs *list, *i;
+	struct ifreq ifr;
 	char path[4096], buf[64];
 	FILE *f;
-	int found = 0;
+	int s;
 
 	memset(r, 0, sizeof(*r));
 	if (!*dev || strlen(dev) >= IFNAMSIZ || strchr(dev, '/'))
 		return err_ret(e, EXIT_USAGE, "%s: not a network device name", dev);
 	snprintf(r->device, sizeof(r->device), "%s", dev);
-	if (getifaddrs(&list) < 0)
-		return err_ret(e, EXIT_DAMAGED, "the network devices cannot be listed:");
-	for (i = list; i; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && i->ifa_netmask &&
-		    strcmp(i->ifa_name, dev) == 0) {
-			r->addr = ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
-			r->mask = ((struct sockaddr_in *)(void *)i->ifa_netmask)->sin_addr;
-			found = 1;
-			break;
-		}
-	freeifaddrs(list);
-	if (!found && !if_nametoindex(dev))
+	/* The ioctls, not getifaddrs: the first IPv4 address is what ip=
+	 * can carry, and they need no netlink. */
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return err_ret(e, EXIT_DAMAGED, "socket:");
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, dev, strlen(dev));
+	if (ioctl(s, SIOCGIFINDEX, &ifr) < 0) {
+		close(s);
 		return err_ret(e, EXIT_DAMAGED, "%s: no such network device", dev);
-	if (!found)
+	}
+	if (ioctl(s, SIOCGIFADDR, &ifr) < 0) {
+		close(s);
 		return err_ret(e, EXIT_DAMAGED, "%s: no IPv4 address (the dump kernel's ip= is "
 			       "IPv4; --append ip=dhcp asks DHCP instead)", dev);
+	}
+	r->addr = ((struct sockaddr_in *)(void *)&ifr.ifr_addr)->sin_addr;
+	if (ioctl(s, SIOCGIFNETMASK, &ifr) < 0) {
+		close(s);
+		return err_ret(e, EXIT_DAMAGED, "%s: no netmask:", dev);
+	}
+	r->mask = ((struct sockaddr_in *)(void *)&ifr.ifr_netmask)->sin_addr;
+	close(s);
 	if ((ntohl(r->addr.s_addr) >> 24) == 127)
 		return err_ret(e, EXIT_USAGE, "%s: a loopback device reaches no dump server", dev);
 
