@@ -695,14 +695,17 @@ static int do_test(struct kdump_load *k)
 	if (k->st.lockdown[0] && strcmp(k->st.lockdown, "none") != 0)
 		check(k, "lockdown", -1, "lockdown is '%s': the kernel image must be signed with "
 		      "a trusted key", k->st.lockdown);
-	if (k->net)
+	if (k->net) {
+		char mac[18];
+
+		net_format_mac(k->nr.mac, mac);
 		check(k, "network", k->nr.physical ? 1 : -1, "%s: the dump kernel's network as "
-		      "here, on the device with MAC %02x:%02x:%02x:%02x:%02x:%02x%s%s", k->net,
-		      k->nr.mac[0], k->nr.mac[1], k->nr.mac[2], k->nr.mac[3], k->nr.mac[4],
-		      k->nr.mac[5], k->nr.physical ? "" : " (not a NIC: a bridge, bond or VLAN is "
+		      "here, on the device with MAC %s%s%s", k->net, mac,
+		      k->nr.physical ? "" : " (not a NIC: a bridge, bond or VLAN is "
 		      "not set up there, so a NIC must have this MAC)",
 		      k->nr.ndns ? "" : "; no name server to carry over (a dump server by name "
 		      "will not resolve)");
+	}
 	test_target(k);
 	free(k->cpio);
 	k->cpio = NULL;

@@ -208,13 +208,13 @@ static const char *ip4(struct in_addr a, char *buf)
 	return buf;
 }
 
-static void fmt_mac(const uint8_t mac[6], char buf[18])
+void net_format_mac(const uint8_t mac[6], char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
-static int dev_attr(const char *sysfs, const char *dev, const char *attr, char *buf, size_t len)
+int net_dev_attr(const char *sysfs, const char *dev, const char *attr, char *buf, size_t len)
 {
 	char rel[IFNAMSIZ + 64];
 
@@ -240,7 +240,7 @@ int net_find_device(const char *sysfs, const struct net_config *c,
 		return 0;
 	}
 	if (c->has_mac)
-		fmt_mac(c->mac, mac);
+		net_format_mac(c->mac, mac);
 	snprintf(path, sizeof(path), "%s/class/net", sysfs);
 	dir = opendir(path);
 	if (!dir)
@@ -254,15 +254,15 @@ int net_find_device(const char *sysfs, const struct net_config *c,
 		if (c->has_mac) {
 			uint8_t m[6];
 
-			if (dev_attr(sysfs, d->d_name, "address", v, sizeof(v)) < 0 ||
+			if (net_dev_attr(sysfs, d->d_name, "address", v, sizeof(v)) < 0 ||
 			    net_parse_mac(v, m) < 0 || memcmp(m, c->mac, 6) != 0)
 				continue;
 		} else if (strcmp(d->d_name, "lo") == 0 ||
-			   dev_attr(sysfs, d->d_name, "type", v, sizeof(v)) < 0 || strcmp(v, "1") != 0) {
+			   net_dev_attr(sysfs, d->d_name, "type", v, sizeof(v)) < 0 || strcmp(v, "1") != 0) {
 			continue;
 		}
 		index = 0;
-		if (dev_attr(sysfs, d->d_name, "ifindex", v, sizeof(v)) == 0) {
+		if (net_dev_attr(sysfs, d->d_name, "ifindex", v, sizeof(v)) == 0) {
 			index = strtol(v, &end, 10);
 			if (*end || index < 0)
 				index = 0;
@@ -564,7 +564,7 @@ static int wait_carrier(const char *sysfs, const char *dev, int secs, struct err
 
 	for (;;) {
 		/* EINVAL while the device is down: not yet. */
-		if (dev_attr(sysfs, dev, "carrier", v, sizeof(v)) == 0 && strcmp(v, "1") == 0)
+		if (net_dev_attr(sysfs, dev, "carrier", v, sizeof(v)) == 0 && strcmp(v, "1") == 0)
 			return 0;
 		if (monotonic_seconds() >= deadline)
 			return err_ret(e, EXIT_DAMAGED, "%s: no carrier (is the cable in? waited %d s)", dev, secs);

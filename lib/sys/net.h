@@ -60,6 +60,12 @@ int net_parse_ip(const char *spec, struct net_config *c, struct err *e);
 /* "52:54:00:12:34:56" (or with '-'), any case. 0, or -1. */
 int net_parse_mac(const char *s, uint8_t mac[6]);
 
+/* The other way: "52:54:00:12:34:56". */
+void net_format_mac(const uint8_t mac[6], char buf[18]);
+
+/* SYSFS/class/net/DEV/ATTR's first line into buf. 0, or -1. */
+int net_dev_attr(const char *sysfs, const char *dev, const char *attr, char *buf, size_t len);
+
 /* The class-based netmask of an address (network byte order). */
 uint32_t net_class_mask(uint32_t addr);
 

@@ -73,7 +73,6 @@ int net_running(const char *dev, const char *proc, const char *sysfs, const char
 {
 	struct ifreq ifr;
 	char path[4096], buf[64];
-	FILE *f;
 	int s;
 
 	memset(r, 0, sizeof(*r));
@@ -108,18 +107,10 @@ int net_running(const char *dev, const char *proc, const char *sysfs, const char
 
 	/* The MAC names the device in the dump kernel, whose names need
 	 * not be this system's (no udev there: eth0, not enp1s0). */
-	snprintf(path, sizeof(path), "%s/class/net/%s/address", sysfs, dev);
-	f = fopen(path, "re");
-	if (f && fgets(buf, sizeof(buf), f))
-		buf[strcspn(buf, "\n")] = '\0';
-	else
-		buf[0] = '\0';
-	if (!f || net_parse_mac(buf, r->mac) < 0) {
-		if (f)
-			(void)fclose(f);	/* read only */
-		return err_ret(e, EXIT_DAMAGED, "%s: no MAC address in %s", dev, path);
-	}
-	(void)fclose(f);	/* read only */
+	if (net_dev_attr(sysfs, dev, "address", buf, sizeof(buf)) < 0 ||
+	    net_parse_mac(buf, r->mac) < 0)
+		return err_ret(e, EXIT_DAMAGED, "%s: no MAC address in %s/class/net/%s/address", dev,
+			       sysfs, dev);
 	/* A bridge, bond or VLAN has no device of its own: the dump kernel
 	 * sets up none of them, and finds the MAC on a NIC or not at all. */
 	snprintf(path, sizeof(path), "%s/class/net/%s/device", sysfs, dev);
@@ -132,7 +123,7 @@ int net_running(const char *dev, const char *proc, const char *sysfs, const char
 void net_running_args(const struct net_running *r, char *buf, size_t len)
 {
 	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN] = "";
-	char d0[INET_ADDRSTRLEN] = "", d1[INET_ADDRSTRLEN] = "";
+	char d0[INET_ADDRSTRLEN] = "", d1[INET_ADDRSTRLEN] = "", mac[18];
 
 	inet_ntop(AF_INET, &r->addr, a, sizeof(a));
 	inet_ntop(AF_INET, &r->mask, m, sizeof(m));
@@ -144,7 +135,7 @@ void net_running_args(const struct net_running *r, char *buf, size_t len)
 		inet_ntop(AF_INET, &r->dns[1], d1, sizeof(d1));
 	/* CLIENT:SERVER:GW:NETMASK:HOSTNAME:DEVICE:AUTOCONF:DNS0:DNS1, the
 	 * device left to dumpbox.ifmac. */
-	snprintf(buf, len, "ip=%s::%s:%s:::off%s%s%s%s dumpbox.ifmac=%02x:%02x:%02x:%02x:%02x:%02x",
-		 a, g, m, r->ndns ? ":" : "", d0, r->ndns > 1 ? ":" : "", d1,
-		 r->mac[0], r->mac[1], r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+	net_format_mac(r->mac, mac);
+	snprintf(buf, len, "ip=%s::%s:%s:::off%s%s%s%s dumpbox.ifmac=%s", a, g, m,
+		 r->ndns ? ":" : "", d0, r->ndns > 1 ? ":" : "", d1, mac);
 }
