@@ -727,6 +727,13 @@ static int dhcp_lease(const struct net_config *c, const char *dev, int s,
 		offered = 1;
 		if (dhcp_send(&dc, DHCP_REQUEST, offer.yiaddr, offer.server, e) < 0)
 			goto out;
+		/* An offer late in this try still gets a whole unit for its
+		 * ACK: an ACK that came after we had started over would be
+		 * dropped, and the lease asked for again. */
+		if (deadline < monotonic_seconds() + unit)
+			deadline = monotonic_seconds() + unit;
+		if (deadline > end)
+			deadline = end;
 		got = dhcp_recv(&dc, deadline, 1u << DHCP_ACK | 1u << DHCP_NAK, offer.server, ack, e);
 		if (got < 0)
 			goto out;
