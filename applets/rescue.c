@@ -34,6 +34,10 @@
 //config:	    dumpbox.fallback=N,N           --fallback (levels to try when
 //config:	                                   the target is too small)
 //config:	    dumpbox.threads=N              --threads (default: one per CPU)
+//config:	    dumpbox.stall=SECONDS          --stall: an ssh: or nfs: target
+//config:	                                   that takes less than 1 MiB in
+//config:	                                   SECONDS has stalled, the dump
+//config:	                                   fails (default 120; 0: never)
 //config:	  A zipl dump disk gets ELF whatever the format: zgetdump reads
 //config:	  nothing else. A bad value on the command line is warned about
 //config:	  and left out (the dump goes on); a bad option is a usage error.

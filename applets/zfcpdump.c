@@ -69,6 +69,10 @@
 //config:	                        it fits (kdump: its size is an upper
 //config:	                        bound); write nothing
 //config:	    --progress=N        a progress line every N seconds (default 5)
+//config:	    --stall SECONDS     an ssh: or nfs: target that takes less than
+//config:	                        1 MiB in SECONDS has stalled: the dump
+//config:	                        stops, the client is killed or the mount
+//config:	                        forced down (default 120; 0: never)
 //config:	    --quiet             no progress lines
 //config:	    --no-reipl          on s390, do not re-IPL after the dump
 //config:	  Roots (for tests; the kernel's paths by default):
@@ -125,7 +129,7 @@ int zfcpdump_main(int argc, char **argv)
 		OPT_SOURCE = 256, OPT_TARGET, OPT_OUTPUT, OPT_FORCE, OPT_DRY_RUN, OPT_PROGRESS,
 		OPT_QUIET, OPT_NO_REIPL, OPT_SYSFS, OPT_DEBUGFS, OPT_PROC, OPT_DEV,
 		OPT_FORMAT, OPT_COMPRESS, OPT_FALLBACK, OPT_THREADS, OPT_PATH,
-		OPT_SSH_KEY, OPT_SSH_HOSTS, OPT_SSH_CLIENT, OPT_SSH_CIPHER,
+		OPT_SSH_KEY, OPT_SSH_HOSTS, OPT_SSH_CLIENT, OPT_SSH_CIPHER, OPT_STALL,
 	};
 	static const struct option longopts[] = {
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -150,6 +154,7 @@ int zfcpdump_main(int argc, char **argv)
 		{ "ssh-known-hosts", required_argument, NULL, OPT_SSH_HOSTS },
 		{ "ssh-client", required_argument, NULL, OPT_SSH_CLIENT },
 		{ "ssh-cipher", required_argument, NULL, OPT_SSH_CIPHER },
+		{ "stall", required_argument, NULL, OPT_STALL },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dumpjob z;
@@ -185,6 +190,7 @@ int zfcpdump_main(int argc, char **argv)
 		case 'd': setting(&set, "dump-level", optarg); break;
 		case OPT_FALLBACK: setting(&set, "fallback", optarg); break;
 		case OPT_THREADS: setting(&set, "threads", optarg); break;
+		case OPT_STALL: setting(&set, "stall", optarg); break;
 		case OPT_SSH_KEY: z.ssh_key = optarg; break;
 		case OPT_SSH_HOSTS: z.ssh_known_hosts = optarg; break;
 		case OPT_SSH_CLIENT: z.ssh_client = optarg; break;

@@ -16,6 +16,7 @@ const struct bootparam_def bootparam_defs[BP_COUNT] = {
 	[BP_COMPRESS] = { "compress", "compress" },
 	[BP_FALLBACK] = { "fallback", "fallback" },
 	[BP_THREADS] = { "threads", "threads" },
+	[BP_STALL] = { "stall", "stall" },
 	[BP_FINAL] = { "final", "final" },
 	[BP_ON_FAILURE] = { "on_failure", "on-failure" },
 };
@@ -73,7 +74,7 @@ int bootparams_output(const struct bootparams *p, struct dumpjob_settings *s, st
 
 	memset(s, 0, sizeof(*s));
 	s->debug = p->debug;
-	for (int i = BP_FORMAT; i <= BP_THREADS; i++) {
+	for (int i = BP_FORMAT; i <= BP_STALL; i++) {
 		const char *name = p->option[i] ? bootparam_defs[i].option : bootparam_defs[i].name;
 
 		if (!p->val[i] || dumpjob_set(s, name, p->val[i], &bad) == 0)

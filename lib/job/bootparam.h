@@ -14,7 +14,7 @@
 
 enum bootparam {
 	BP_MODE, BP_TIMEOUT, BP_TARGET, BP_PATH,
-	BP_FORMAT, BP_LEVEL, BP_COMPRESS, BP_FALLBACK, BP_THREADS,	/* the output */
+	BP_FORMAT, BP_LEVEL, BP_COMPRESS, BP_FALLBACK, BP_THREADS, BP_STALL,	/* the output */
 	BP_FINAL, BP_ON_FAILURE,
 	BP_COUNT
 };
@@ -53,6 +53,7 @@ void bootparams_option(struct bootparams *p, enum bootparam id, const char *val)
 	{ "compress", required_argument, NULL, (base) + BP_COMPRESS }, \
 	{ "fallback", required_argument, NULL, (base) + BP_FALLBACK }, \
 	{ "threads", required_argument, NULL, (base) + BP_THREADS }, \
+	{ "stall", required_argument, NULL, (base) + BP_STALL }, \
 	{ "final", required_argument, NULL, (base) + BP_FINAL }, \
 	{ "on-failure", required_argument, NULL, (base) + BP_ON_FAILURE }
 
@@ -65,7 +66,7 @@ int bootparams_getopt(struct bootparams *p, int c, int base, const char *arg);
 const char *bootparam_spelling(const struct bootparams *p, enum bootparam id, char *buf,
 			       size_t len);
 
-/* The output settings (format, level, compress, fallback, threads) into
+/* The output settings (format, level, compress, fallback, threads, stall) into
  * s, checked together with the dump kernel's defaults, so that
  * dumpjob_apply(j, s, 1, ...) cannot fail. A bad value from the command
  * line is left out with a warning ("dumpbox.level ...: left out"): a dump

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ void dumpjob_init(struct dumpjob *j)
 	memset(j, 0, sizeof(*j));
 	j->source = "/proc/vmcore";
 	j->progress_secs = 5;
+	j->stall_secs = DUMPJOB_STALL_DEFAULT;
 	j->reipl = 1;
 	j->roots.sysfs = "/sys";
 	j->roots.debugfs = "/sys/kernel/debug";
@@ -109,6 +111,14 @@ int dumpjob_set(struct dumpjob_settings *s, const char *name, const char *val, s
 		s->threads = (unsigned)n;
 		return 0;
 	}
+	if (strcmp(name, "stall") == 0) {
+		if (parse_u64(val, &n) < 0 || n > 86400)
+			return err_ret(e, EXIT_USAGE, "stall takes seconds (0-86400; 0: never), "
+				       "not '%s'", val);
+		s->stall = (unsigned)n;
+		s->stall_set = 1;
+		return 0;
+	}
 	return err_ret(e, EXIT_USAGE, "no setting '%s'", name);
 }
 
@@ -131,6 +141,7 @@ int dumpjob_apply(struct dumpjob *j, const struct dumpjob_settings *s, int captu
 	j->threads = s->threads;
 	memcpy(j->fallback, s->fallback, sizeof(j->fallback));
 	j->nfallback = s->nfallback;
+	j->stall_secs = s->stall_set ? s->stall : DUMPJOB_STALL_DEFAULT;
 	j->elf_on_zipl = capture;
 	if (s->debug)
 		j->debug = (int)s->debug;
@@ -802,7 +813,9 @@ static void close_all(struct dumpjob *j)
 	j->have_nfs = 0;
 	/* Before the final action: a dump on a filesystem that is still
 	 * mounted when the machine reboots is a dump in the page cache. */
-	if (j->fsm.dir[0] && fsmount_unmount(&j->fsm, &e) < 0)
+	if (j->fsm.dir[0] && j->stalled)
+		fsmount_abandon(&j->fsm);
+	else if (j->fsm.dir[0] && fsmount_unmount(&j->fsm, &e) < 0)
 		warnmsg("%s", e.msg);
 	if (j->output == j->fsdir)
 		j->output = NULL;
@@ -864,6 +877,50 @@ static int retry_target(struct dumpjob *j, struct dump_target *t)
 	return 0;
 }
 
+/* The watchdog's action, on its thread: the dump is told to stop, and
+ * the wait that keeps it from stopping is ended. MNT_FORCE has the NFS
+ * client fail the requests in flight (the unmount itself fails: the
+ * dump file is open), so that a write waiting for the page cache to
+ * drain returns; a killed SSH client makes our writes into its pipe
+ * fail. Again every second until the dump has ended: the file's
+ * last fsync and close send requests of their own. */
+static void target_stalled(void *arg, unsigned calls)
+{
+	struct dumpjob *j = arg;
+
+	if (calls == 1) {
+		dump_abandon(j->watched);
+		*j->stop = 1;
+		fprintf(stderr, "%s: the target took less than %u MiB in %u s: stopping the dump\n",
+			applet_name, DUMPJOB_STALL_MIN_BYTES >> 20, j->stall_secs);
+	}
+	if (j->have_nfs)
+		fsmount_force(&j->fsm);
+	else if (j->ssh_pid > 0)
+		(void)kill(j->ssh_pid, SIGKILL);
+}
+
+/* Only a network target is watched: a disk's own driver gives up on a
+ * failing disk (the SCSI error handler's timeouts) and the write fails. */
+static void watch_target(struct dumpjob *j, struct dump_target *t)
+{
+	if (!j->stall_secs || !(j->have_nfs || j->have_ssh))
+		return;
+	j->watched = t;
+	j->wd = (struct watchdog){
+		.counter = &t->moved, .min_bytes = DUMPJOB_STALL_MIN_BYTES,
+		.secs = j->stall_secs, .refire_secs = 1, .fire = target_stalled, .arg = j,
+	};
+	if (watchdog_start(&j->wd) < 0)
+		warnmsg("the target is not watched for a stall (the dump goes on):");
+}
+
+static void unwatch_target(struct dumpjob *j)
+{
+	if (watchdog_stop(&j->wd))
+		j->stalled = 1;
+}
+
 /* Dump at j->dump_level, then at each fallback level while the target
  * is too small. */
 static int dump_levels(struct dumpjob *j, struct dump_target *t, struct dump_opts *o)
@@ -886,9 +943,13 @@ static int dump_levels(struct dumpjob *j, struct dump_target *t, struct dump_opt
 			}
 			o->filter = pf;
 		}
+		/* Watched from here: building the page filter of a large
+		 * machine reads its struct pages for a while, writing nothing. */
+		watch_target(j, t);
 		rc = dump_vmcore(&j->vc, t, o);
+		unwatch_target(j);
 		o->filter = NULL;
-		if (rc != EXIT_INCOMPLETE || !target_full(t) || next >= j->nfallback)
+		if (j->stalled || rc != EXIT_INCOMPLETE || !target_full(t) || next >= j->nfallback)
 			return rc;
 		fprintf(stderr, "%s: %s is full at dump level %u (%s): dumping again at level %u\n",
 			applet_name, shown(j, name, sizeof(name)), level, t->reason, j->fallback[next]);
@@ -942,6 +1003,8 @@ int dumpjob_run(struct dumpjob *j)
 	o.hsa_arg = j;
 	o.progress = j->quiet ? NULL : stderr;
 	o.progress_secs = j->progress_secs;
+	if (!j->stop)
+		j->stop = &j->own_stop;
 	o.stop = j->stop;
 	o.format = j->format;
 	o.codec = j->codec;
@@ -963,10 +1026,21 @@ int dumpjob_run(struct dumpjob *j)
 	rc = dump_levels(j, &t, &o);
 	if (j->have_ssh)
 		rc = finish_ssh(j, &t, rc);
-	if (j->dir[0])
-		write_info_json(j, &t, rc, 0);
-	if (j->have_ssh)
-		ssh_copy(j, "info.json");
+	if (j->stalled) {
+		t.error = ETIMEDOUT;
+		snprintf(t.reason, sizeof(t.reason), "%s took less than %u MiB in %u s "
+			 "(dumpbox.stall): the dump was stopped", j->have_nfs ? "the NFS server"
+			 : "the SSH connection", DUMPJOB_STALL_MIN_BYTES >> 20, j->stall_secs);
+		rc = EXIT_DAMAGED;
+		/* What is there stays named incomplete; nothing more goes to
+		 * a server that does not answer. */
+		warnmsg("info.json is not written to the target: it has stalled");
+	} else {
+		if (j->dir[0])
+			write_info_json(j, &t, rc, 0);
+		if (j->have_ssh)
+			ssh_copy(j, "info.json");
+	}
 	if (rc == EXIT_OK)
 		fprintf(stderr, "Dump successful (%" PRIu64 " MiB in %.1f s)\n",
 			t.size >> 20, monotonic_seconds() - j->started);

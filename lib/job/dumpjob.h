@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include "base/err.h"
+#include "base/watchdog.h"
 #include "base/window.h"
 #include "core/vmcore.h"
 #include "disk/disktarget.h"
@@ -23,6 +24,12 @@
 
 /* Where a filesystem target's dumps go, as with kdump-tools. */
 #define DUMPJOB_DEFAULT_PATH	"/var/crash"
+
+/* A network target has stalled when it takes less than this in
+ * dumpbox.stall seconds: 1 MiB in 2 minutes is a dump of days, and a
+ * soft NFS mount's retries (timeo=100,retrans=2) are over well within it. */
+#define DUMPJOB_STALL_DEFAULT	120
+#define DUMPJOB_STALL_MIN_BYTES	(1u << 20)
 
 struct dumpjob {
 	/* What to do: set by the caller after dumpjob_init(). */
@@ -48,6 +55,10 @@ struct dumpjob {
 	unsigned threads;
 	unsigned fallback[8];
 	size_t nfallback;
+	/* A network target that takes less than STALL_MIN_BYTES in
+	 * stall_secs seconds has stalled: the dump is stopped and the
+	 * target forced down (0: never). */
+	unsigned stall_secs;
 	/* State. */
 	int fcp_dump;		/* IPLed by the machine to take a dump */
 	struct window win;
@@ -80,13 +91,17 @@ struct dumpjob {
 	/* An NFS export (dumpbox.target=nfs:HOST:/EXPORT[,OPTIONS]) is
 	 * mounted and written as a filesystem target. */
 	int have_nfs;
+	struct watchdog wd;
+	struct dump_target *watched;
+	int stalled;
+	volatile sig_atomic_t own_stop;	/* stop, when the caller gave none */
 	double started;
 	int prepared;		/* the s390 IPL device step has run */
 };
 
 /* The output settings by name, as the options (--format, --dump-level,
- * --compress, --fallback, --threads) and the kernel command line
- * (dumpbox.format, .level, .compress, .fallback, .threads) spell them:
+ * --compress, --fallback, --threads, --stall) and the kernel command line
+ * (dumpbox.format, .level, .compress, .fallback, .threads, .stall) spell them:
  * one set that zfcpdump, rescue and kdump-load share. */
 struct dumpjob_settings {
 	int format;			/* enum dump_format */
@@ -95,10 +110,12 @@ struct dumpjob_settings {
 	unsigned dump_level, threads;
 	unsigned fallback[8];
 	size_t nfallback;
+	int stall_set;
+	unsigned stall;
 	unsigned debug;			/* dump_debug=N (0: leave j->debug) */
 };
 
-/* Set NAME (format, level or dump-level, compress, fallback, threads) to VAL, whose
+/* Set NAME (format, level or dump-level, compress, fallback, threads, stall) to VAL, whose
  * string must outlive s. 0, or -1 with e saying what VAL should be
  * (status EXIT_USAGE). */
 int dumpjob_set(struct dumpjob_settings *s, const char *name, const char *val, struct err *e);

@@ -143,6 +143,24 @@ int fsmount_free(const char *dir, uint64_t *bytes, struct err *e)
 	return 0;
 }
 
+void fsmount_force(const struct fsmount *m)
+{
+	if (m->dir[0])
+		(void)umount2(m->dir, MNT_FORCE);
+}
+
+void fsmount_abandon(struct fsmount *m)
+{
+	if (!m->dir[0])
+		return;
+	/* EINVAL: a forced unmount of the server's requests had it done. */
+	if (umount2(m->dir, MNT_FORCE | MNT_DETACH) < 0 && errno != EINVAL)
+		warnmsg("cannot detach %s:", m->dir);
+	else
+		rmdir(m->dir);
+	m->dir[0] = '\0';
+}
+
 int fsmount_unmount(struct fsmount *m, struct err *e)
 {
 	int fd, rc = -1;

@@ -38,4 +38,13 @@ int fsmount_free(const char *dir, uint64_t *bytes, struct err *e);
  * synced, the filesystem may stay mounted). */
 int fsmount_unmount(struct fsmount *m, struct err *e);
 
+/* A network filesystem whose server has gone: fail the requests in
+ * flight (MNT_FORCE; the mount stays while a file is open). Safe on
+ * another thread than the one writing. */
+void fsmount_force(const struct fsmount *m);
+
+/* Give the mount up without syncing: forced and detached, so nothing
+ * waits for a server that has gone. What was not written is lost. */
+void fsmount_abandon(struct fsmount *m);
+
 #endif

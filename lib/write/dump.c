@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/dumpbox.h"
+#include "base/watchdog.h"
 #include "write/dump.h"
 
 void dump_format_progress(char *buf, size_t len, uint64_t done, uint64_t total,
@@ -17,6 +18,47 @@ void dump_format_progress(char *buf, size_t len, uint64_t done, uint64_t total,
 
 	snprintf(buf, len, "%5" PRIu64 " of %" PRIu64 " MiB %5.1f%% %4.0f MiB/s  ETA %lu:%02lu",
 		 done >> 20, total >> 20, pct, rate, eta / 60, eta % 60);
+}
+
+void dump_abandon(struct dump_target *t)
+{
+	__atomic_store_n(&t->abandoned, 1, __ATOMIC_RELAXED);
+}
+
+int dump_abandoned(const struct dump_target *t)
+{
+	return __atomic_load_n(&t->abandoned, __ATOMIC_RELAXED);
+}
+
+static int gone(void)
+{
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+int dump_put(struct dump_target *t, const void *buf, size_t len, uint64_t off)
+{
+	if (dump_abandoned(t))
+		return gone();
+	if (t->ops->write(t, buf, len, off) < 0)
+		return -1;
+	watchdog_add(&t->moved, len);
+	return 0;
+}
+
+int dump_put_zero(struct dump_target *t, size_t len, uint64_t off)
+{
+	if (dump_abandoned(t))
+		return gone();
+	if (t->ops->zero(t, len, off) < 0)
+		return -1;
+	watchdog_add(&t->moved, len);
+	return 0;
+}
+
+int dump_sync(struct dump_target *t)
+{
+	return dump_abandoned(t) ? gone() : t->ops->sync(t);
 }
 
 void dump_add_bad(struct dump_target *t, uint64_t off, uint64_t len)

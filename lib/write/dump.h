@@ -63,6 +63,12 @@ struct dump_target {
 	uint64_t bad_bytes;	/* unreadable in the source, written as zeros */
 	struct dump_badrange *bad;
 	size_t nbad;
+	/* Bytes the target's write and zero took (dump_put, dump_put_zero),
+	 * from the first dump on: a watchdog on another thread reads it. */
+	uint64_t moved;
+	/* The target is gone (dump_abandon, from another thread): nothing
+	 * more is written to it or synced, and finish only lets it go. */
+	int abandoned;
 	int error;		/* errno of the write that failed, or 0 */
 	char reason[512];	/* why the dump failed */
 };
@@ -90,6 +96,18 @@ struct dump_opts {
 	unsigned threads;
 	const struct pagefilter *filter;	/* NULL: exclude by contents only */
 };
+
+/* t->ops->write, ->zero and ->sync; write and zero counted in t->moved.
+ * On an abandoned target they fail at once (ETIMEDOUT). */
+int dump_put(struct dump_target *t, const void *buf, size_t len, uint64_t off);
+int dump_put_zero(struct dump_target *t, size_t len, uint64_t off);
+int dump_sync(struct dump_target *t);
+
+/* Give t up: a server that no longer answers would hold each further
+ * write, sync and truncate for its timeouts, and none can succeed. Safe
+ * from another thread; the write in progress ends as the target lets it. */
+void dump_abandon(struct dump_target *t);
+int dump_abandoned(const struct dump_target *t);
 
 /* Record len unreadable bytes at off (zeros in the dump). */
 void dump_add_bad(struct dump_target *t, uint64_t off, uint64_t len);

@@ -94,6 +94,11 @@ static int file_finish(struct dump_target *t, int complete, const struct dump_ta
 	struct file_target *f = t->priv;
 	int rc = 0;
 
+	if (dump_abandoned(t)) {
+		(void)close(f->fd);
+		f->fd = -1;
+		return -1;
+	}
 	/* Trailing zero blocks (ELF) were never written, and a kdump dump
 	 * ends where its data does. */
 	if (ftruncate(f->fd, (off_t)info->size) < 0)
@@ -223,6 +228,8 @@ static int flat_finish(struct dump_target *t, int complete, const struct dump_ta
 	(void)info;
 	/* Without the end marker `makedumpfile -R` refuses the stream: an
 	 * incomplete dump stays visibly incomplete. */
+	if (dump_abandoned(t))
+		return -1;
 	if (!complete)
 		return flat_sync(t);
 	memset(end, 0xff, sizeof(end));

@@ -117,10 +117,10 @@ static int write_chunk(struct copy *c, uint64_t off, size_t len)
 			j += bb;
 		}
 		if (zero) {
-			if (c->t->ops->zero(c->t, j - i, off + i) < 0)
+			if (dump_put_zero(c->t, j - i, off + i) < 0)
 				return write_failed(c, "writing zeros", off + i);
 			c->t->zero_bytes += j - i;
-		} else if (c->t->ops->write(c->t, c->buf + i, j - i, off + i) < 0) {
+		} else if (dump_put(c->t, c->buf + i, j - i, off + i) < 0) {
 			return write_failed(c, "write", off + i);
 		}
 		c->t->written += j - i;
@@ -187,7 +187,7 @@ static int zero_gap(struct copy *c, uint64_t off, uint64_t end)
 {
 	if (end <= off)
 		return EXIT_OK;
-	if (c->t->ops->zero(c->t, (size_t)(end - off), off) < 0)
+	if (dump_put_zero(c->t, (size_t)(end - off), off) < 0)
 		return write_failed(c, "writing zeros", off);
 	c->t->zero_bytes += end - off;
 	c->t->written += end - off;
@@ -303,7 +303,7 @@ int dump_elf_copy(const struct vmcore *vc, struct dump_target *t, const struct d
 	}
 	if (!rc)
 		rc = zero_gap(&c, nall ? all[nall - 1].off + all[nall - 1].len : head, size);
-	if (!rc && t->ops->sync(t) < 0)
+	if (!rc && dump_sync(t) < 0)
 		rc = write_failed(&c, "fsync", t->written);
 	if (!rc && head) {
 		/* The header page, last: its bytes come from the source like

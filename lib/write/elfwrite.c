@@ -140,10 +140,10 @@ static int flush(struct writer *w)
 		while (j < w->len && buf_is_zero(w->buf + j, ps) == zero)
 			j += ps;
 		if (zero) {
-			if (w->t->ops->zero(w->t, j - i, w->off + i) < 0)
+			if (dump_put_zero(w->t, j - i, w->off + i) < 0)
 				return failed(w, "writing zeros", w->off + i);
 			w->t->zero_bytes += j - i;
-		} else if (w->t->ops->write(w->t, w->buf + i, j - i, w->off + i) < 0) {
+		} else if (dump_put(w->t, w->buf + i, j - i, w->off + i) < 0) {
 			return failed(w, "write", w->off + i);
 		}
 		w->t->written += j - i;
@@ -334,15 +334,15 @@ int dump_elf_pages(const struct vmcore *vc, struct dump_target *t, const struct 
 	}
 	/* Notes, then the pages, then (after a sync) the headers. */
 	rc = EXIT_OK;
-	if (notes_len && t->ops->write(t, notes, notes_len, note_off) < 0)
+	if (notes_len && dump_put(t, notes, notes_len, note_off) < 0)
 		rc = failed(&w, "write", note_off);
 	t->written += notes_len;
 	w.off = data_off;
 	if (!rc)
 		rc = copy_pages(&w, runs, nruns);
-	if (!rc && t->ops->sync(t) < 0)
+	if (!rc && dump_sync(t) < 0)
 		rc = failed(&w, "fsync", t->written);
-	if (!rc && t->ops->write(t, hdr, hlen, 0) < 0)
+	if (!rc && dump_put(t, hdr, hlen, 0) < 0)
 		rc = failed(&w, "writing the ELF header", 0);
 	if (!rc)
 		t->written += hlen;

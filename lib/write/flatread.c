@@ -89,7 +89,7 @@ static int records(int in, struct dump_target *t, unsigned char *buf, uint64_t *
 				return fail(err, EXIT_INCOMPLETE, "the stream ends at byte %"
 					    PRIu64 ", inside a record: the dump is incomplete",
 					    *pos + (uint64_t)n);
-			if (t->ops->write(t, buf, want, off) < 0)
+			if (dump_put(t, buf, want, off) < 0)
 				return write_failed(t, err, off);
 			t->written += want;
 			*pos += want;
@@ -131,7 +131,7 @@ int flat_reassemble(int in, struct dump_target *t, struct err *err)
 		goto out;
 	}
 	rc = records(in, t, buf, &pos, err);
-	if (!rc && t->ops->sync(t) < 0)
+	if (!rc && dump_sync(t) < 0)
 		rc = write_failed(t, err, t->size);
 	complete = rc == EXIT_OK;
 	if (t->ops->finish(t, complete, t) < 0 && rc == EXIT_OK)

@@ -380,7 +380,7 @@ static int put(struct kw *w, const void *buf, size_t len, uint64_t off)
 {
 	if (!len)
 		return EXIT_OK;
-	if (w->t->ops->write(w->t, buf, len, off) < 0)
+	if (dump_put(w->t, buf, len, off) < 0)
 		return write_failed(w, "write", off);
 	return EXIT_OK;
 }
@@ -971,7 +971,7 @@ static int write_epilogue(struct kw *w, int rc, int reserved)
 		}
 		if (!rc2)
 			rc2 = flush_bm2(w);
-		if (!rc2 && t->ops->sync(t) < 0)
+		if (!rc2 && dump_sync(t) < 0)
 			rc2 = write_failed(w, "fsync", w->data_end);
 		if (!rc2)
 			rc2 = write_header(w, rc != EXIT_OK || (w->src && w->src->incomplete));
