@@ -814,7 +814,7 @@ static void close_all(struct dumpjob *j)
 	/* Before the final action: a dump on a filesystem that is still
 	 * mounted when the machine reboots is a dump in the page cache. */
 	if (j->fsm.dir[0] && j->stalled)
-		fsmount_abandon(&j->fsm);
+		fsmount_leave(&j->fsm);
 	else if (j->fsm.dir[0] && fsmount_unmount(&j->fsm, &e) < 0)
 		warnmsg("%s", e.msg);
 	if (j->output == j->fsdir)

@@ -69,6 +69,16 @@ int fsmount_mount_data(struct fsmount *m, const char *dev, const char *type, con
 		return err_ret(e, EXIT_DAMAGED, "%s: the kernel does not mount it as %s (its log "
 			       "says why; fsck it):", dev, type);
 	}
+	m->root_fd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m->root_fd < 0) {
+		int saved = errno;
+
+		(void)umount(m->dir);
+		rmdir(m->dir);
+		m->dir[0] = '\0';
+		errno = saved;
+		return err_ret(e, EXIT_DAMAGED, "%s: cannot open its root once mounted:", dev);
+	}
 	/* errors=remount-ro, or a journal the kernel could not replay, leave
 	 * a filesystem read-only without failing the mount. */
 	if (statvfs(m->dir, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
@@ -149,29 +159,24 @@ void fsmount_force(const struct fsmount *m)
 		(void)umount2(m->dir, MNT_FORCE);
 }
 
-void fsmount_abandon(struct fsmount *m)
+void fsmount_leave(struct fsmount *m)
 {
-	if (!m->dir[0])
-		return;
-	/* EINVAL: a forced unmount of the server's requests had it done. */
-	if (umount2(m->dir, MNT_FORCE | MNT_DETACH) < 0 && errno != EINVAL)
-		warnmsg("cannot detach %s:", m->dir);
-	else
-		rmdir(m->dir);
+	if (m->dir[0])
+		warnmsg("%s is left mounted: its server does not answer", m->dir);
 	m->dir[0] = '\0';
 }
 
 int fsmount_unmount(struct fsmount *m, struct err *e)
 {
-	int fd, rc = -1;
+	int rc = -1;
 
 	if (!m->dir[0])
 		return 0;
-	fd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (syncfs(fd) < 0)
+	if (m->root_fd >= 0) {
+		if (syncfs(m->root_fd) < 0)
 			warnmsg("syncing the dump filesystem failed:");
-		close(fd);
+		close(m->root_fd);
+		m->root_fd = -1;
 	}
 	/* Something the kernel still holds for a moment (a closing file):
 	 * a bounded wait, not a lazy unmount that hides a failure. */

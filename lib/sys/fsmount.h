@@ -13,6 +13,10 @@
 
 struct fsmount {
 	char dir[64];		/* the mount point; "" when not mounted */
+	/* While mounted: the root, open, so that the mount is always busy
+	 * and a forced unmount (fsmount_force) only fails the requests in
+	 * flight instead of tearing the mount down under the dump. */
+	int root_fd;
 };
 
 /* Mount dev (a filesystem of type) read-write at a new directory under
@@ -39,12 +43,15 @@ int fsmount_free(const char *dir, uint64_t *bytes, struct err *e);
 int fsmount_unmount(struct fsmount *m, struct err *e);
 
 /* A network filesystem whose server has gone: fail the requests in
- * flight (MNT_FORCE; the mount stays while a file is open). Safe on
- * another thread than the one writing. */
+ * flight (MNT_FORCE; root_fd keeps the mount). Safe on another thread
+ * than the one writing. */
 void fsmount_force(const struct fsmount *m);
 
-/* Give the mount up without syncing: forced and detached, so nothing
- * waits for a server that has gone. What was not written is lost. */
-void fsmount_abandon(struct fsmount *m);
+/* Give the mount up: left mounted, not synced, forgotten. Unmounting
+ * one whose server has gone waits out the soft mount's timeouts for each
+ * request of its teardown (NFSv4: the session's and the client's), a
+ * minute and more; a dump kernel is about to reboot anyway. What was not
+ * written is lost. */
+void fsmount_leave(struct fsmount *m);
 
 #endif

@@ -125,6 +125,8 @@ struct mem {
 	uint64_t limit;		/* writes past this fail ENOSPC (a dump area) */
 	int nwrites, fail_new_from;	/* from this write on, new bytes ENOSPC */
 	int stop_at;		/* raise the stop flag at this write */
+	int abandon_at;		/* and abandon the target (a stalled server) */
+	int late_syncs;		/* syncs from then on */
 	volatile sig_atomic_t stop;
 	int synced_before_last, last_was_header, synced, finished, complete;
 	uint64_t final_size;
@@ -143,6 +145,11 @@ static int mem_write(struct dump_target *t, const void *b, size_t len, uint64_t 
 	m->nwrites++;
 	if (m->stop_at && m->nwrites == m->stop_at)
 		m->stop = 1;
+	if (m->abandon_at && m->nwrites == m->abandon_at) {
+		/* What the stall watchdog does, from its own thread. */
+		dump_abandon(t);
+		m->stop = 1;
+	}
 	if (off + len > m->limit) {
 		errno = ENOSPC;
 		return -1;
@@ -182,7 +189,11 @@ static int mem_zero(struct dump_target *t, size_t len, uint64_t off)
 
 static int mem_sync(struct dump_target *t)
 {
-	((struct mem *)t->priv)->synced = 1;
+	struct mem *m = t->priv;
+
+	m->synced = 1;
+	if (m->abandon_at && m->nwrites >= m->abandon_at)
+		m->late_syncs++;
 	return 0;
 }
 
@@ -356,6 +367,46 @@ static void stopped(void **state)
 	reset(&m);
 }
 
+/* A target abandoned at every write (its server stopped answering): not
+ * one more write or sync reaches it, the dump fails with the reason, and
+ * finish is still called (to let the target go), saying incomplete. */
+static void abandoned(void **state)
+{
+	struct mem m = { 0 };
+	int rc, writes;
+
+	(void)state;
+	reset(&m);
+	dump_and_check(&m, 2, &rc);
+	writes = m.nwrites;
+	for (int n = 1; n <= writes; n += n < 8 ? 1 : 7) {
+		struct dump_target t = { .ops = &mem_ops, .priv = &m, .name = "memory" };
+		struct dump_opts o = { .format = DUMP_FORMAT_KDUMP, .threads = 2, .stop = &m.stop,
+				       .dump_level = DL_ZERO, .codec = CODEC_NONE };
+		struct window cw;
+		struct vmcore vc;
+		int fd = memfd_create("core", 0);
+
+		reset(&m);
+		m.abandon_at = n;
+		assert_true(fd >= 0);
+		assert_int_equal(write_all(fd, core, core_len), 0);
+		window_init(&cw, fd, 0, core_len, "core");
+		assert_int_equal(vmcore_open(&vc, &cw), 0);
+		rc = dump_vmcore(&vc, &t, &o);
+		vmcore_close(&vc);
+		close(fd);
+		free(t.bad);
+		assert_int_not_equal(rc, EXIT_OK);
+		assert_int_equal(m.nwrites, n);
+		assert_int_equal(m.late_syncs, 0);
+		assert_true(m.finished);
+		assert_false(m.complete);
+		assert_true(t.reason[0]);
+	}
+	reset(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +414,7 @@ int main(void)
 		cmocka_unit_test(full_dump_area),
 		cmocka_unit_test(full_file_system),
 		cmocka_unit_test(stopped),
+		cmocka_unit_test(abandoned),
 	};
 
 	return cmocka_run_group_tests(tests, make_core, free_core);
