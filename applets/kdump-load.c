@@ -38,7 +38,7 @@
 //config:	  means), written into its command line as dumpbox.NAME=VALUE
 //config:	  after this kernel's own dumpbox.* and before --append:
 //config:	    --target SPEC, --format elf|kdump, -d/--dump-level N,
-//config:	    --compress CODEC, --fallback N,N, --threads N, --stall S,
+//config:	    --compress CODEC[:LEVEL], --fallback N,N, --threads N, --stall S,
 //config:	    --mode auto|menu|shell, --timeout S, --final ACTION,
 //config:	    --on-failure ACTION
 //config:	  The output settings are checked here, before a crash: a bad

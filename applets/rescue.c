@@ -29,8 +29,9 @@
 //config:	    dumpbox.format=elf|kdump       --format (default elf)
 //config:	    dumpbox.level=N                -d, --dump-level (0-31; default
 //config:	                                   31 with kdump, as kdump-tools)
-//config:	    dumpbox.compress=CODEC         --compress (kdump: zstd, lzo,
-//config:	                                   zlib, snappy, none)
+//config:	    dumpbox.compress=CODEC[:LEVEL] --compress (kdump: zstd, lzo,
+//config:	                                   zlib, snappy, none; zstd:3,
+//config:	                                   zlib:6: the codec's level)
 //config:	    dumpbox.fallback=N,N           --fallback (levels to try when
 //config:	                                   the target is too small)
 //config:	    dumpbox.threads=N              --threads (default: one per CPU)

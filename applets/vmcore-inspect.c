@@ -94,9 +94,10 @@
 //config:	                    convert: leave those pages out (default 0)
 //config:	    --format elf|kdump
 //config:	                    convert: OUT's format (default: IN's)
-//config:	    --compress CODEC
+//config:	    --compress CODEC[:LEVEL]
 //config:	                    convert to kdump: zstd, lzo, zlib, snappy or
-//config:	                    none (default zstd if built in, else zlib)
+//config:	                    none (default zstd if built in, else zlib);
+//config:	                    zstd:N, zlib:N: the codec's level
 //config:	    --threads N     convert to kdump: compression threads
 //config:	                    (default: one per online CPU)
 //config:	    --help          this text
@@ -624,7 +625,7 @@ static int cmd_convert(struct inspect *ctx)
 		usage_error("--compress is for kdump output, not --format elf");
 	if (ctx->threads_set && ctx->format == DUMP_FORMAT_ELF)
 		usage_error("--threads is for kdump output, not --format elf");
-	if (codec_choose(ctx->compress, &codec, &e) < 0)
+	if (codec_choose(ctx->compress, &codec, &c.codec_level, &e) < 0)
 		usage_error("--%s", e.msg);
 	if (strcmp(c.out, "-") == 0)
 		usage_error("convert writes a file, not standard output");

@@ -51,8 +51,11 @@
 //config:	                        zgetdump and zipl dump disks expect; kdump:
 //config:	                        makedumpfile's kdump-compressed format (crash,
 //config:	                        makedumpfile, libkdumpfile read it)
-//config:	    --compress CODEC    kdump: zstd, lzo, zlib, snappy or none
-//config:	                        (default zstd if built in, else zlib)
+//config:	    --compress CODEC[:LEVEL]  kdump: zstd, lzo, zlib, snappy or
+//config:	                        none (default zstd if built in, else
+//config:	                        zlib); zstd and zlib take their level
+//config:	                        (zstd:-3, zstd:3, zlib:6; default zstd 2,
+//config:	                        zlib 1 as makedumpfile -c)
 //config:	    -d, --dump-level N  leave out pages (0-31, makedumpfile's bits):
 //config:	                        1 zero, 2 page cache, 4 page cache with
 //config:	                        private data, 8 user memory, 16 free pages.

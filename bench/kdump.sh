@@ -18,14 +18,14 @@
 # Environment: DUMPBOX (the binary; default: built from this tree with
 # `make O=${O:-build/bench/obj}`), BENCH_TMP (where outputs go),
 # BENCH_RUNS (default 5), BENCH_ROWS (the rows to run, names as
-# in `rows` below; default all).
+# in `rows` below; default all), BENCH_RESULTS (the table's file).
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${2:-${BENCH_RUNS:-5}}
 # Outputs go to memory when there is room: the tools are compared, not
 # this machine's disk (shared, with writeback from earlier runs).
 TMPBASE=${BENCH_TMP:-}
-RESULTS=$SRC/build/bench/kdump-results.md
+RESULTS=${BENCH_RESULTS:-$SRC/build/bench/kdump-results.md}
 
 skip() { echo "kdump.sh: skipped: $*"; exit 0; }
 
@@ -101,7 +101,21 @@ db_lzo31 31 lzo 2
 db_zlib1 1 zlib 2
 db_zlib31 31 zlib 2
 db_zstd1t1 1 zstd 1
-db_zstd31t1 31 zstd 1"
+db_zstd31t1 31 zstd 1
+db_lzo1t1 1 lzo 1
+db_lzo31t1 31 lzo 1
+db_zlib1t1 1 zlib 1
+db_zlib31t1 31 zlib 1
+db_zstdm7_1t1 1 zstd:-7 1
+db_zstdm7_31t1 31 zstd:-7 1
+db_zstdm3_1t1 1 zstd:-3 1
+db_zstdm3_31t1 31 zstd:-3 1
+db_zstdm1_1t1 1 zstd:-1 1
+db_zstdm1_31t1 31 zstd:-1 1
+db_zstd1_1t1 1 zstd:1 1
+db_zstd1_31t1 31 zstd:1 1
+db_zstd3_1t1 1 zstd:3 1
+db_zstd3_31t1 31 zstd:3 1"
 if [ -n "${BENCH_ROWS:-}" ]; then
 	rows=$(printf '%s\n' "$rows" | awk -v want=" $BENCH_ROWS " 'index(want, " " $1 " ")')
 fi
@@ -229,13 +243,17 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 	echo "vmcore in the page cache, outputs to $TMPBASE ($(df -P -T "$TMPBASE" | awk 'NR == 2 { print $2 }'));"
 	echo "median of $RUNS runs, commands interleaved; RSS: the largest of the runs;"
 	echo "load average before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)."
-	echo "Ratios: to \`makedumpfile -l\` at the same dump level (< 1: faster, smaller)."
+	echo "Ratios: to \`makedumpfile -l\` at the same dump level (< 1: faster, smaller),"
+	echo "and the size to \`makedumpfile -c\`'s; \"both\": at most -l's wall time and"
+	echo "at most -c's size."
 	echo
-	echo "| command | wall s | CPU s | user s | sys s | size MiB | peak RSS MiB | wall / -l | CPU / -l | size / -l |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| command | wall s | CPU s | user s | sys s | size MiB | peak RSS MiB | wall / -l | CPU / -l | size / -l | size / -c | both |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 	awk '
 	NR == FNR { if ($3 != "n/a") { if ($1 == "mdf_l1") { lw[1] = $3; lc[1] = $4; ls[1] = $7 }
-		if ($1 == "mdf_l31") { lw[31] = $3; lc[31] = $4; ls[31] = $7 } }
+		if ($1 == "mdf_l31") { lw[31] = $3; lc[31] = $4; ls[31] = $7 }
+		if ($1 == "mdf_c1") cs[1] = $7
+		if ($1 == "mdf_c31") cs[31] = $7 }
 		line[NR] = $0; n = NR; next }
 	{ lab[FNR] = $0 }
 	function r(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "" }
@@ -244,13 +262,15 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 			split(line[i], f, " ")
 			if (f[3] == "n/a") {
 				reason = line[i]; sub(/^[^ ]* [^ ]* n\/a /, "", reason)
-				printf "| `%s` | n/a (%s) | | | | | | | | |\n", lab[i], reason
+				printf "| `%s` | n/a (%s) | | | | | | | | | | |\n", lab[i], reason
 				continue
 			}
 			L = f[2]
-			printf "| `%s` | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %s | %s | %s |\n", lab[i],
+			both = (L != "-" && lw[L] > 0 && cs[L] > 0) ? ((f[3] <= lw[L] && f[7] <= cs[L]) ? "yes" : "no") : ""
+			printf "| `%s` | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %s | %s | %s | %s | %s |\n", lab[i],
 				f[3], f[4], f[5], f[6], f[7] / 1048576, f[8] / 1024,
-				L == "-" ? "" : r(f[3], lw[L]), L == "-" ? "" : r(f[4], lc[L]), L == "-" ? "" : r(f[7], ls[L])
+				L == "-" ? "" : r(f[3], lw[L]), L == "-" ? "" : r(f[4], lc[L]), L == "-" ? "" : r(f[7], ls[L]),
+				L == "-" ? "" : r(f[7], cs[L]), both
 		}
 	}' "$T/summary" - <<EOF
 $(printf '%s\n' "$rows" | while read -r name level codec threads; do label "$name" "$level" "$codec" "$threads"; done)

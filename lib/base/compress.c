@@ -62,17 +62,53 @@ int codec_available(enum codec c)
 	return (unsigned)c < NCODECS && built[c];
 }
 
-int codec_choose(const char *name, enum codec *out, struct err *e)
+static int level_ok(enum codec c, int level)
 {
+	switch (c) {
+	case CODEC_ZLIB:
+		return level >= 1 && level <= 9;
+	case CODEC_ZSTD:
+		return IS_ENABLED(CONFIG_CODEC_ZSTD) &&
+		       level >= ZSTD_minCLevel() && level <= ZSTD_maxCLevel();
+	default:
+		return 0;	/* lzo1x_1 and snappy have no levels */
+	}
+}
+
+int codec_choose(const char *name, enum codec *out, int *level, struct err *e)
+{
+	char base[16];
+	const char *colon = name ? strchr(name, ':') : NULL;
+	long n = 0;
+
+	*level = 0;
 	if (!name) {
 		*out = codec_available(CODEC_ZSTD) ? CODEC_ZSTD : CODEC_ZLIB;
 		return 0;
 	}
-	if (codec_parse(name, out) < 0)
+	snprintf(base, sizeof(base), "%.*s", colon ? (int)(colon - name) : (int)strlen(name), name);
+	if (codec_parse(base, out) < 0)
 		return err_ret(e, EXIT_USAGE, "compress takes zstd, lzo, zlib, snappy or none, "
 			       "not '%s'", name);
 	if (!codec_available(*out))
-		return err_ret(e, EXIT_USAGE, "compress: %s is not built into this dumpbox", name);
+		return err_ret(e, EXIT_USAGE, "compress: %s is not built into this dumpbox", base);
+	if (colon) {
+		char *end;
+
+		errno = 0;
+		n = strtol(colon + 1, &end, 10);
+		if (errno || end == colon + 1 || *end || n == 0 || !level_ok(*out, (int)n)) {
+			if (*out == CODEC_ZLIB)
+				return err_ret(e, EXIT_USAGE, "compress: zlib's level is 1-9, not "
+					       "'%s'", colon + 1);
+			if (IS_ENABLED(CONFIG_CODEC_ZSTD) && *out == CODEC_ZSTD)
+				return err_ret(e, EXIT_USAGE, "compress: zstd's level is from %d to %d "
+					       "(not 0), not '%s'", ZSTD_minCLevel(),
+					       ZSTD_maxCLevel(), colon + 1);
+			return err_ret(e, EXIT_USAGE, "compress: %s has no levels", base);
+		}
+		*level = (int)n;
+	}
 	return 0;
 }
 
@@ -156,19 +192,6 @@ struct codec_ctx {
 	ZSTD_CCtx *zstd;
 	void *lzo_wrk;		/* LZO1X_1_MEM_COMPRESS bytes */
 };
-
-static int level_ok(enum codec c, int level)
-{
-	switch (c) {
-	case CODEC_ZLIB:
-		return level >= 1 && level <= 9;
-	case CODEC_ZSTD:
-		return IS_ENABLED(CONFIG_CODEC_ZSTD) &&
-		       level >= ZSTD_minCLevel() && level <= ZSTD_maxCLevel();
-	default:
-		return 0;	/* lzo1x_1 and snappy have no levels */
-	}
-}
 
 struct codec_ctx *codec_ctx_new(enum codec c, int level)
 {

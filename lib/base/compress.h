@@ -28,10 +28,12 @@ const char *codec_name(enum codec c);
 int codec_available(enum codec c);
 
 /* The codec NAME asks for (NULL: the default, zstd when built in, else
- * zlib). 0, or -1 for an unknown name or one not built in, with e
- * (EXIT_USAGE) saying so in words that follow the setting's name:
- * "compress takes zstd, ..." ("--" or "dumpbox." is the caller's). */
-int codec_choose(const char *name, enum codec *out, struct err *e);
+ * zlib), with its level: "zstd:3", "zstd:-5", "zlib:6" (none: 0, the
+ * codec's default). 0, or -1 for an unknown name, one not built in or a
+ * level the codec does not have, with e (EXIT_USAGE) saying so in words
+ * that follow the setting's name: "compress takes zstd, ..." ("--" or
+ * "dumpbox." is the caller's). */
+int codec_choose(const char *name, enum codec *out, int *level, struct err *e);
 
 /* Worst-case compressed size of len bytes. */
 size_t codec_bound(enum codec c, size_t len);

@@ -86,7 +86,8 @@ static void describe(struct convert_job *c, const struct dump_opts *o)
 /* The source open in vc: written to c->out in the format asked for. */
 static int convert_source(struct convert_job *c, const struct vmcore *vc, struct err *e)
 {
-	struct dump_opts o = { .threads = c->threads, .codec = c->codec };
+	struct dump_opts o = { .threads = c->threads, .codec = c->codec,
+			       .codec_level = c->codec_level };
 	struct dump_target t;
 	struct pagefilter pf;
 	int rc;

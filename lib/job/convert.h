@@ -15,6 +15,7 @@ struct convert_job {
 	const char *out;	/* must not exist */
 	int format;		/* enum dump_format, or -1: the source's own */
 	int codec;		/* enum codec (codec_choose) */
+	int codec_level;	/* 0: the codec's default */
 	int compress_set;	/* --compress was given */
 	unsigned level;		/* dump level, when level_set */
 	int level_set;

@@ -131,7 +131,7 @@ int dumpjob_apply(struct dumpjob *j, const struct dumpjob_settings *s, int captu
 		return err_ret(e, EXIT_USAGE, "compress needs format kdump, not elf");
 	/* The caller puts its own spelling (--compress, dumpbox.compress)
 	 * in front of the message. */
-	if (codec_choose(s->compress, &codec, e) < 0)
+	if (codec_choose(s->compress, &codec, &j->codec_level, e) < 0)
 		return -1;
 	j->format = s->format;
 	j->codec = codec;
@@ -150,7 +150,10 @@ int dumpjob_apply(struct dumpjob *j, const struct dumpjob_settings *s, int captu
 
 void dumpjob_describe(const struct dumpjob *j, char *buf, size_t len)
 {
-	if (j->format == DUMP_FORMAT_KDUMP)
+	if (j->format == DUMP_FORMAT_KDUMP && j->codec_level)
+		snprintf(buf, len, "kdump-compressed %s (level %d), dump level %u",
+			 codec_name((enum codec)j->codec), j->codec_level, j->dump_level);
+	else if (j->format == DUMP_FORMAT_KDUMP)
 		snprintf(buf, len, "kdump-compressed %s, dump level %u",
 			 codec_name((enum codec)j->codec), j->dump_level);
 	else if (j->dump_level)
@@ -1008,6 +1011,7 @@ int dumpjob_run(struct dumpjob *j)
 	o.stop = j->stop;
 	o.format = j->format;
 	o.codec = j->codec;
+	o.codec_level = j->codec_level;
 	o.threads = j->threads;
 	if (j->dir[0] && write_dmesg_file(j) < 0)
 		warnmsg("the kernel log was not saved (the dump goes on)");

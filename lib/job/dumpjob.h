@@ -51,6 +51,7 @@ struct dumpjob {
 	int elf_on_zipl;	/* kdump asked, zipl disk: write ELF (say so) */
 	int format;			/* enum dump_format */
 	int codec;			/* enum codec */
+	int codec_level;		/* 0: the codec's default */
 	unsigned dump_level;
 	unsigned threads;
 	unsigned fallback[8];
