@@ -4,8 +4,9 @@
 # kdump-load's nr_cpus=1), reading /proc/vmcore, writing to the same
 # virtual disk (ext4), one after the other, with the page cache dropped
 # before each and the final sync inside the timing:
-#   ours: raw ELF; kdump -d 31 and -d 1 with zstd (the default), lzo and
-#   zlib; -d 31 zstd through read() instead of mmap() (DUMPBOX_MMAP=0)
+#   ours: raw ELF; kdump -d 31 and -d 1 with zstd (the default, level 2),
+#   lzo, zlib, zstd:-1 and zstd:1; -d 31 zstd through read() instead of
+#   mmap() (DUMPBOX_MMAP=0)
 #   makedumpfile 1.7.2 (its binary and libraries put into the capture
 #   initramfs with mkinitramfs --extra): -l and -c at -d 31 and -d 1
 # Prints wall seconds, MiB/s of /proc/vmcore and bytes per row, then our
@@ -65,7 +66,7 @@ run() {
 z="zfcpdump --quiet --source /proc/vmcore --output /mnt/out"
 run ours-raw $z
 for d in 31 1; do
-	for c in zstd lzo zlib; do
+	for c in zstd lzo zlib zstd:-1 zstd:1; do
 		run "ours-$c-d$d" $z --format kdump --compress $c -d $d
 	done
 	run "makedumpfile-l-d$d" makedumpfile -l -d $d /proc/vmcore /mnt/out

@@ -214,31 +214,41 @@ static const struct dump_target_ops mem_ops = {
 
 /* ---- running and checking ----------------------------------------------- */
 
+/* Dump the core into m as t (kdump, zero pages left out, on threads):
+ * the status. */
+static int dump_core(struct mem *m, struct dump_target *t, unsigned threads, int codec)
+{
+	struct dump_opts o = { .format = DUMP_FORMAT_KDUMP, .threads = threads, .stop = &m->stop,
+			       .dump_level = DL_ZERO, .codec = codec };
+	struct window cw;
+	struct vmcore vc;
+	int fd = memfd_create("core", 0), rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write_all(fd, core, core_len), 0);
+	window_init(&cw, fd, 0, core_len, "core");
+	assert_int_equal(vmcore_open(&vc, &cw), 0);
+	rc = dump_vmcore(&vc, t, &o);
+	vmcore_close(&vc);
+	close(fd);
+	free(t->bad);
+	return rc;
+}
+
 /* Dump the core into m; check what any reader may rely on. Returns the
  * pages the result holds. */
 static unsigned dump_and_check(struct mem *m, unsigned threads, int *rcp)
 {
 	struct dump_target t = { .ops = &mem_ops, .priv = m, .name = "memory" };
-	struct dump_opts o = { .format = DUMP_FORMAT_KDUMP, .threads = threads, .stop = &m->stop,
-			       .dump_level = DL_ZERO };
-	struct window w, cw;
-	struct vmcore vc;
+	struct window w;
 	struct kdump kd;
 	struct err err;
 	unsigned char page[PS], want[PS];
 	unsigned held = 0;
-	int fd = memfd_create("core", 0), rc;
+	int fd, rc;
 
-	o.codec = codec_available(CODEC_ZLIB) ? CODEC_ZLIB : CODEC_NONE;
-	assert_true(fd >= 0);
-	assert_int_equal(write_all(fd, core, core_len), 0);
-	window_init(&cw, fd, 0, core_len, "core");
-	assert_int_equal(vmcore_open(&vc, &cw), 0);
-	rc = dump_vmcore(&vc, &t, &o);
+	rc = dump_core(m, &t, threads, codec_available(CODEC_ZLIB) ? CODEC_ZLIB : CODEC_NONE);
 	*rcp = rc;
-	vmcore_close(&vc);
-	close(fd);
-	free(t.bad);
 	assert_true(m->finished);
 	assert_int_equal(m->complete, rc == EXIT_OK);
 	if (rc == EXIT_OK) {
@@ -381,22 +391,10 @@ static void abandoned(void **state)
 	writes = m.nwrites;
 	for (int n = 1; n <= writes; n += n < 8 ? 1 : 7) {
 		struct dump_target t = { .ops = &mem_ops, .priv = &m, .name = "memory" };
-		struct dump_opts o = { .format = DUMP_FORMAT_KDUMP, .threads = 2, .stop = &m.stop,
-				       .dump_level = DL_ZERO, .codec = CODEC_NONE };
-		struct window cw;
-		struct vmcore vc;
-		int fd = memfd_create("core", 0);
 
 		reset(&m);
 		m.abandon_at = n;
-		assert_true(fd >= 0);
-		assert_int_equal(write_all(fd, core, core_len), 0);
-		window_init(&cw, fd, 0, core_len, "core");
-		assert_int_equal(vmcore_open(&vc, &cw), 0);
-		rc = dump_vmcore(&vc, &t, &o);
-		vmcore_close(&vc);
-		close(fd);
-		free(t.bad);
+		rc = dump_core(&m, &t, 2, CODEC_NONE);
 		assert_int_not_equal(rc, EXIT_OK);
 		assert_int_equal(m.nwrites, n);
 		assert_int_equal(m.late_syncs, 0);
