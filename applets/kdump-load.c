@@ -633,11 +633,16 @@ static void test_target(struct kdump_load *k)
 		return;
 	}
 	if (has && strncmp(spec, "nfs:", 4) == 0) {
+		struct nfs_spec n;
+
 		if (nfs_check(spec + 4, &err) < 0)
 			check(k, "dump-target", 0, "%s", err.msg);
+		else if (nfs_probe(spec + 4, 5, &n, &err) < 0)
+			check(k, "dump-target", 0, "%s: %s", spec, err.msg);
 		else
-			check(k, "dump-target", -1, "%s: not mounted from here (the dump kernel "
-			      "mounts it as NFSv4 over TCP)", spec);
+			check(k, "dump-target", 1, "%s: the server answers on TCP port %u (not "
+			      "mounted from here: the dump kernel mounts it as NFSv4); the dumps in "
+			      "%s", spec, n.port, path && path[0] ? path : DUMPJOB_DEFAULT_PATH);
 		return;
 	}
 	rc = dumpdisk_lookup(has ? spec : NULL, k->roots.sysfs, k->dev_root, &f, &err);

@@ -1,8 +1,13 @@
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "base/dumpbox.h"
 #include "sys/nfs.h"
@@ -30,9 +35,29 @@ static int split(const char *spec, struct nfs_spec *n, const char **opts, struct
 	return 0;
 }
 
+/* The last port= of opts (the kernel takes the last), else NFS's. */
+static unsigned port_of(const char *opts)
+{
+	unsigned port = 2049;
+
+	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		char *end;
+		unsigned long v;
+
+		if (strncmp(p, "port=", 5) != 0)
+			continue;
+		v = strtoul(p + 5, &end, 10);
+		if ((*end == ',' || *end == '\0') && v > 0 && v < 65536)
+			port = (unsigned)v;
+	}
+	return port;
+}
+
 /* The mount options for the server at addr. */
 static int options(struct nfs_spec *n, const char *addr, const char *opts, struct err *e)
 {
+	snprintf(n->addr, sizeof(n->addr), "%s", addr);
+	n->port = port_of(opts);
 	if (snprintf(n->data, sizeof(n->data), "%s,addr=%s%s%s", NFS_DEFAULT_OPTIONS, addr,
 		     opts[0] ? "," : "", opts) >= (int)sizeof(n->data))
 		/* n->dev, not spec: the message would cut off its end. */
@@ -66,4 +91,44 @@ int nfs_parse(const char *spec, struct nfs_spec *n, struct err *e)
 	inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, addr, sizeof(addr));
 	freeaddrinfo(ai);
 	return options(n, addr, opts, e);
+}
+
+int nfs_probe(const char *spec, unsigned timeout_s, struct nfs_spec *n, struct err *e)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int fd, rc, soerr = 0;
+
+	if (nfs_parse(spec, n, e) < 0)
+		return -1;
+	sa.sin_port = htons((uint16_t)n->port);
+	inet_pton(AF_INET, n->addr, &sa.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_ret(e, EXIT_DAMAGED, "socket:");
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (rc < 0 && errno == EINPROGRESS) {
+		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		do
+			rc = poll(&pfd, 1, (int)timeout_s * 1000);
+		while (rc < 0 && errno == EINTR);
+		if (rc == 0) {
+			close(fd);
+			return err_ret(e, EXIT_DAMAGED, "%s (%s): no answer on TCP port %u in %u s",
+				       n->host, n->addr, n->port, timeout_s);
+		}
+		if (rc > 0) {
+			rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+			if (rc == 0 && soerr) {
+				errno = soerr;
+				rc = -1;
+			}
+		}
+	}
+	close(fd);
+	if (rc < 0)
+		return err_ret(e, EXIT_DAMAGED, "%s (%s): TCP port %u does not answer:", n->host,
+			       n->addr, n->port);
+	return 0;
 }

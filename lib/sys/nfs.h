@@ -14,6 +14,8 @@ struct nfs_spec {
 	char host[256];
 	char dev[256];		/* HOST:/EXPORT, what mount(2) gets */
 	char data[1024];	/* the mount options, addr= included */
+	char addr[16];		/* HOST's IPv4 address */
+	unsigned port;		/* port= of the options, else 2049 */
 };
 
 /* What a dump kernel mounts with unless told otherwise: NFSv4.2 over
@@ -29,5 +31,12 @@ int nfs_parse(const char *spec, struct nfs_spec *n, struct err *e);
 /* Only the syntax, for a dry run and kdump-load on the running system:
  * no lookup. */
 int nfs_check(const char *spec, struct err *e);
+
+/* Does the server of spec take a TCP connection on its NFS port within
+ * timeout_s seconds? For kdump-load --test, before any crash: it says
+ * that the address and the port are right and nothing blocks them, not
+ * that an NFSv4 export is there (only a mount says that). 0, or -1 with
+ * e (EXIT_DAMAGED). */
+int nfs_probe(const char *spec, unsigned timeout_s, struct nfs_spec *n, struct err *e);
 
 #endif

@@ -7,7 +7,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sys/nfs.h"
 #include "sys/ssh.h"
@@ -94,6 +99,13 @@ static void nfs_names(void **state)
 	assert_string_equal(n.host, "10.0.2.2");
 	assert_string_equal(n.dev, "10.0.2.2:/srv");
 	assert_string_equal(n.data, NFS_DEFAULT_OPTIONS ",addr=10.0.2.2,port=2049");
+	assert_string_equal(n.addr, "10.0.2.2");
+	assert_int_equal(n.port, 2049);
+	/* The kernel takes the last port=; none is NFS's own. */
+	assert_int_equal(nfs_parse("10.0.2.2:/srv,port=20490,vers=4.1,port=3049", &n, &e), 0);
+	assert_int_equal(n.port, 3049);
+	assert_int_equal(nfs_parse("10.0.2.2:/srv,vers=4.1", &n, &e), 0);
+	assert_int_equal(n.port, 2049);
 
 	static const char *const bad[] = {
 		"server", "server:srv", ":/srv", "server:/srv,addr=10.1.1.1",
@@ -116,6 +128,43 @@ static void nfs_names(void **state)
 	assert_string_equal(e.msg, "nfs:server:/srv: too many options (1000 bytes of them)");
 }
 
+/* A port of 127.0.0.1 that listens: a socket of the test's own. */
+static int listener(unsigned *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* kdump-load --test asks the server's port before any crash. */
+static void nfs_server_answers(void **state)
+{
+	struct nfs_spec n;
+	struct err e;
+	char spec[64], msg[128];
+	unsigned port;
+	int fd = listener(&port);
+
+	(void)state;
+	snprintf(spec, sizeof(spec), "127.0.0.1:/dump,port=%u", port);
+	assert_int_equal(nfs_probe(spec, 5, &n, &e), 0);
+	assert_int_equal(n.port, port);
+	/* Gone: the port refuses, and the message says which one. */
+	close(fd);
+	assert_int_equal(nfs_probe(spec, 5, &n, &e), -1);
+	assert_int_equal(e.status, EXIT_DAMAGED);
+	snprintf(msg, sizeof(msg), "127.0.0.1 (127.0.0.1): TCP port %u does not answer: "
+		 "Connection refused", port);
+	assert_string_equal(e.msg, msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +172,7 @@ int main(void)
 		cmocka_unit_test(ssh_bad_names),
 		cmocka_unit_test(ssh_quoting),
 		cmocka_unit_test(nfs_names),
+		cmocka_unit_test(nfs_server_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
