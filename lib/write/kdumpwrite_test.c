@@ -336,6 +336,17 @@ static void full_dump_area(void **state)
 	reset(&m);
 }
 
+/* The writes of a whole dump (each test then cuts at every one of them). */
+static int whole_dump_writes(struct mem *m)
+{
+	int rc;
+
+	reset(m);
+	dump_and_check(m, 2, &rc);
+	assert_int_equal(rc, EXIT_OK);
+	return m->nwrites;
+}
+
 /* A file system that is full from the N-th write on: rewriting what is
  * there still works (the header and the 2nd bitmap were reserved). */
 static void full_file_system(void **state)
@@ -344,9 +355,7 @@ static void full_file_system(void **state)
 	int rc, writes;
 
 	(void)state;
-	reset(&m);
-	dump_and_check(&m, 2, &rc);
-	writes = m.nwrites;
+	writes = whole_dump_writes(&m);
 	for (int n = 1; n <= writes; n++) {
 		reset(&m);
 		m.fail_new_from = n;
@@ -366,9 +375,7 @@ static void stopped(void **state)
 	int rc, writes;
 
 	(void)state;
-	reset(&m);
-	dump_and_check(&m, 2, &rc);
-	writes = m.nwrites;
+	writes = whole_dump_writes(&m);
 	for (int n = 1; n <= writes; n++) {
 		reset(&m);
 		m.stop_at = n;
@@ -386,9 +393,7 @@ static void abandoned(void **state)
 	int rc, writes;
 
 	(void)state;
-	reset(&m);
-	dump_and_check(&m, 2, &rc);
-	writes = m.nwrites;
+	writes = whole_dump_writes(&m);
 	for (int n = 1; n <= writes; n += n < 8 ? 1 : 7) {
 		struct dump_target t = { .ops = &mem_ops, .priv = &m, .name = "memory" };
 
