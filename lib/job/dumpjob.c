@@ -883,9 +883,9 @@ static int retry_target(struct dumpjob *j, struct dump_target *t)
 /* The watchdog's action, on its thread: the dump is told to stop, and
  * the wait that keeps it from stopping is ended. MNT_FORCE has the NFS
  * client fail the requests in flight (the unmount itself fails: the
- * dump file is open), so that a write waiting for the page cache to
- * drain returns; a killed SSH client makes our writes into its pipe
- * fail. Again every second until the dump has ended: the file's
+ * mount's root is held open, sys/fsmount.h), so that a write waiting
+ * for the page cache to drain returns; a killed SSH client makes our
+ * writes into its pipe fail. Again every second until the dump has ended: the file's
  * last fsync and close send requests of their own. */
 static void target_stalled(void *arg, unsigned calls)
 {
