@@ -1,15 +1,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "base/dumpbox.h"
 #include "base/watchdog.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Sleep up to one second, or until told to quit: 1 to quit. */
 static int nap(struct watchdog *w)
@@ -31,12 +24,12 @@ static void *watch(void *arg)
 {
 	struct watchdog *w = arg;
 	uint64_t base = __atomic_load_n(w->counter, __ATOMIC_RELAXED);
-	double since = now(), last_fire = 0;
+	double since = monotonic_seconds(), last_fire = 0;
 	unsigned calls = 0;
 
 	while (!nap(w)) {
 		uint64_t c = __atomic_load_n(w->counter, __ATOMIC_RELAXED);
-		double t = now();
+		double t = monotonic_seconds();
 
 		if (c - base >= w->min_bytes) {
 			base = c;

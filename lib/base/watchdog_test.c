@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
-#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/dumpbox.h"
 #include "base/watchdog.h"
 
 struct seen {
@@ -16,20 +16,12 @@ struct seen {
 	double first;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void count(void *arg, unsigned calls)
 {
 	struct seen *s = arg;
 
 	if (calls == 1)
-		s->first = now();
+		s->first = monotonic_seconds();
 	__atomic_store_n(&s->calls, calls, __ATOMIC_RELAXED);
 }
 
@@ -39,7 +31,7 @@ static void fires_when_nothing_moves(void **state)
 	struct seen s = { 0 };
 	struct watchdog w = { .counter = &counter, .min_bytes = 100, .secs = 2, .fire = count,
 			      .arg = &s };
-	double start = now();
+	double start = monotonic_seconds();
 
 	(void)state;
 	assert_int_equal(watchdog_start(&w), 0);
